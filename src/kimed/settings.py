@@ -1,0 +1,49 @@
+"""Typed settings, read from the environment (prefix ``KIMED_``) by :func:`get_settings`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting KIMed reads. Each field is documented in docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="KIMED_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Directory for the embedded database and other local state.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database. Unset means SQLite in the data directory.",
+    )
+    max_import_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        gt=0,
+        description="Largest RDF file `kimed import` accepts, in bytes.",
+    )
+    require_all: bool = Field(
+        default=False,
+        description="Tests fail instead of skipping when a service or ../shared/data is missing.",
+    )
+    shared_data_dir: Path = Field(
+        default=Path(__file__).resolve().parents[3] / "shared" / "data",
+        description="Where the reference data of ../shared/data lives (tests and benchmarks).",
+    )
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kimed.sqlite').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings. Tests call ``get_settings.cache_clear()`` after changing env."""
+    return Settings()
