@@ -1,0 +1,1 @@
+"""The Portal's domain: dataset records, their RDF, validation and storage."""
