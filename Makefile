@@ -17,14 +17,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kimed init
 	$(BIN)/kimed demo
-	$(BIN)/kimed serve
+	$(BIN)/kimed summary
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate.py
