@@ -165,7 +165,7 @@ def _as_input_error(exc: Exception, text: str, name: str, fmt: str) -> RdfInputE
     elif fmt == "nt" and cause.startswith("Invalid line"):
         bad = cause.split(":", 1)[1].strip()
         for number, source_line in enumerate(text.splitlines(), start=1):
-            if source_line.strip() == bad:
+            if bad and bad in source_line:
                 line = number
                 break
     syntax = {"ttl": "Turtle", "jsonld": "JSON-LD", "xml": "RDF/XML", "nt": "N-Triples"}[fmt]

@@ -1,0 +1,1 @@
+"""The `kimed` command line."""
