@@ -179,6 +179,14 @@ def serialize(graph: Graph, fmt: str) -> str:
     bind_prefixes(graph)
     if fmt == "jsonld":
         return graph.serialize(format="json-ld", indent=2, auto_compact=True)
+    if fmt == "ttl":
+        from io import BytesIO
+
+        from kimed.catalog.turtle import LexicalTurtleSerializer
+
+        buffer = BytesIO()
+        LexicalTurtleSerializer(graph).serialize(buffer, encoding="utf-8")
+        return buffer.getvalue().decode("utf-8")
     return graph.serialize(format=FORMATS[fmt])
 
 
