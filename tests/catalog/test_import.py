@@ -145,7 +145,7 @@ def test_unbound_prefix_names_file_line_and_prefix(db, tmp_path):
     path = _variant(tmp_path, "prefix.ttl", "t:dist-csv a dcat:Distribution",
                     "zz:dist-csv a dcat:Distribution")
     message = _refused(db, path)
-    assert "prefix.ttl, line 36" in message
+    assert "prefix.ttl, line 41" in message
     assert 'Prefix "zz:" not bound' in message
 
 
@@ -162,7 +162,7 @@ def test_wrong_datatype_lexical_form(db, tmp_path):
     message = _refused(db, path)
     assert "healthdcatap:numberOfUniqueIndividuals" in message
     assert "'many' is not a valid xsd:nonNegativeInteger" in message
-    assert "dtype.ttl, line 23" in message
+    assert "dtype.ttl, line 24" in message
 
 
 def test_wrong_datatype_plain_string_for_number(db, tmp_path):
@@ -181,7 +181,7 @@ def test_unknown_vocabulary_uri(db, tmp_path):
     message = _refused(db, path)
     assert "healthdcatap:healthCategory" in message or "healthCategory" in message
     assert "NOPE" in message
-    assert "vocab.ttl, line 20" in message
+    assert "vocab.ttl, line 21" in message
 
 
 def test_unknown_access_right(db, tmp_path):
@@ -247,3 +247,19 @@ def test_interrupted_import_leaves_catalogue_unchanged(db, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         _import(db, tmp_path, progress=interrupt)
     assert snapshot(db) == before
+
+
+def test_every_demo_record_round_trips(db):
+    from kimed.catalog.demo import demo_files
+    from kimed.catalog.namespaces import DCAT, RDF
+
+    files = demo_files()
+    report = _import(db, *files)
+    assert len(report.records) == len(files) >= 25
+    assert all(r.violations == 0 for r in report.records), [
+        (r.identifier, r.findings) for r in report.records if r.violations]
+    with db.session() as session:
+        for path in files:
+            original = parse_file(path)
+            ds = next(original.subjects(RDF.type, DCAT.Dataset))
+            assert isomorphic(export_graph(session, [str(ds)]), original), path.name
