@@ -81,8 +81,9 @@ def test_official_example_round_trips_in_every_format(db, official_example, tmp_
 
 
 def test_catalog_file_with_many_datasets(db, tmp_path):
-    from kimed.catalog.namespaces import DCAT, DCTERMS, RDF
     from rdflib import Literal, URIRef
+
+    from kimed.catalog.namespaces import DCAT, DCTERMS, RDF
 
     graph = parse_file(MINIMAL)
     second = parse_file(_variant(tmp_path, "b.ttl", "ds-heart", "ds-lung"))

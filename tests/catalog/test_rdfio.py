@@ -8,7 +8,13 @@ import pytest
 from rdflib.compare import isomorphic
 
 from kimed.catalog.rdfio import (
-    FORMATS, RdfInputError, format_for, from_ntriples, parse_bytes, parse_file, serialize,
+    FORMATS,
+    RdfInputError,
+    format_for,
+    from_ntriples,
+    parse_bytes,
+    parse_file,
+    serialize,
     to_ntriples,
 )
 
