@@ -6,18 +6,18 @@ import pytest
 import sqlalchemy as sa
 
 from kimed.catalog.models import DatasetRow
-from kimed.db import Database, current_revision
+from kimed.db import Database, current_revision, head_revision
 from kimed.settings import get_settings
 
 
 def test_migrate_creates_schema_at_head(database_url):
     db = Database(database_url)
     db.migrate()
-    assert current_revision(db.engine) == "0001"
+    assert current_revision(db.engine) == head_revision()
     tables = set(sa.inspect(db.engine).get_table_names())
     assert {"datasets", "catalogs", "alembic_version"} <= tables
     db.migrate()  # idempotent
-    assert current_revision(db.engine) == "0001"
+    assert current_revision(db.engine) == head_revision()
     db.dispose()
 
 
@@ -59,3 +59,21 @@ def test_invalid_setting_names_the_field(monkeypatch):
     with pytest.raises(ValidationError) as info:
         get_settings()
     assert "max_import_bytes" in str(info.value)
+
+
+def test_migrations_downgrade_to_base_and_back(database_url):
+    from alembic import command
+
+    from kimed.db import alembic_config
+
+    db = Database(database_url)
+    db.migrate()
+    config = alembic_config(database_url)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert current_revision(db.engine) is None
+    assert "datasets" not in sa.inspect(db.engine).get_table_names()
+    db.migrate()
+    assert current_revision(db.engine) == head_revision()
+    db.dispose()

@@ -32,7 +32,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> sa.Engine:
-    """An engine for ``url`` (default: the configured database), creating the data dir for SQLite."""
+    """An engine for ``url`` (default: the configured database); makes the SQLite data dir."""
     settings = get_settings()
     url = url or settings.effective_database_url
     parsed = sa.engine.make_url(url)
@@ -62,6 +62,13 @@ def migrate(engine: sa.Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def head_revision() -> str:
+    """The newest schema revision that the migrations define."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(engine: sa.Engine) -> str | None:

@@ -28,7 +28,9 @@ def run(kimed_env):
 def test_init_reports_schema(run):
     result = run("init")
     assert result.exit_code == 0
-    assert "schema 0001" in result.output
+    from kimed.db import head_revision
+
+    assert f"schema {head_revision()}" in result.output
 
 
 def test_import_list_show_export_delete(run):
