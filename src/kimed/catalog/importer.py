@@ -31,6 +31,7 @@ from kimed.catalog.rdfio import (
 )
 from kimed.catalog.rdfio import _decode as decode_utf8
 from kimed.catalog.records import split_records
+from kimed.catalog.search import index_dataset
 from kimed.catalog.store import upsert_catalog
 
 Progress = Callable[[str, int, int], None]  # (label, done, total)
@@ -188,6 +189,7 @@ def import_files(session: Session, paths: Iterable[Path], *, fmt: str | None = N
         else:
             session.add(row)
         session.flush()
+        index_dataset(session, existing if existing is not None else row)
         report.records.append(outcome)
         if progress:
             progress("store", number, total)

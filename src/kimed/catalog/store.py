@@ -12,6 +12,7 @@ from kimed.catalog.models import CatalogRow, DatasetRow
 from kimed.catalog.namespaces import DCAT, bind_prefixes
 from kimed.catalog.projection import DatasetRecord
 from kimed.catalog.rdfio import from_ntriples, to_ntriples
+from kimed.catalog.search import unindex_dataset
 
 
 class NotFound(LookupError):
@@ -47,6 +48,7 @@ def count_datasets(session: Session) -> int:
 def delete_dataset(session: Session, key: str) -> DatasetRow:
     row = get_dataset(session, key)
     unlink_from_catalogs(session, row.iri)
+    unindex_dataset(session, row.id)
     session.delete(row)
     session.flush()
     return row

@@ -1,0 +1,62 @@
+"""Text analysis shared by indexing and querying: folding, tokenising and stemming.
+
+Both databases receive text that we have already analysed in Python, so SQLite and PostgreSQL see the
+same tokens and behave the same:
+
+1. lower-case, then fold German umlauts and ß (ä→ae, ö→oe, ü→ue, ß→ss) and strip any other
+   diacritic (é→e);
+2. split into runs of letters and digits ("ICD-10" → "icd", "10");
+3. stem every token with the Snowball German stemmer and then the Snowball English stemmer
+   (PyStemmer). Records and queries seldom say reliably which language a word is in, so every word
+   goes through both; the German stemmer reads "ae" as "ä", so "Schlaganfälle", "schlaganfaelle" and
+   "Schlaganfall" all become "schlaganfal".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@cache
+def _stemmers():
+    try:
+        import Stemmer
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ImportError("search needs PyStemmer: pip install 'PyStemmer>=2.2'") from exc
+    return Stemmer.Stemmer("german"), Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text``, fold umlauts and ß, and remove other diacritics."""
+    text = unicodedata.normalize("NFC", text.lower()).translate(_UMLAUTS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words of ``text``, unstemmed."""
+    return _TOKEN.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """The stem of one folded token (German Snowball, then English Snowball)."""
+    german, english = _stemmers()
+    return english.stemWord(german.stemWord(token))
+
+
+def stems(text: str) -> list[str]:
+    """The stems of every word of ``text``, in order."""
+    return [stem(t) for t in tokens(text)]
+
+
+def analyse(parts) -> str:
+    """Index text for a field: the stems of all ``parts`` joined by spaces."""
+    if isinstance(parts, str):
+        parts = [parts]
+    return " ".join(s for part in parts if part for s in stems(part))
