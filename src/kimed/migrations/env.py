@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
+import kimed.accounts.models  # noqa: F401
 import kimed.catalog.models  # noqa: F401  (registers the tables on Base.metadata)
 from kimed.db import Base
 
