@@ -166,10 +166,13 @@ def _page_ids(session: Session, p: Plan, query: SearchQuery) -> list[tuple[int, 
         inner = Plan(p.pg, p.expr, others, p.selected)
         where, extra = inner.where()
         params.update(extra)
-        restrict = f"AND rowid IN (SELECT s.dataset_id FROM dataset_search s WHERE {where})"
+        restrict = f"AND m.id IN (SELECT s.dataset_id FROM dataset_search s WHERE {where})"
+    # Rank every match first (a MATERIALIZED CTE), then filter: FTS5 would otherwise run the
+    # match once per candidate row of the filters.
     rows = session.execute(sa.text(
-        f"SELECT rowid, bm25(dataset_fts, {FTS5_WEIGHTS}) AS rank FROM dataset_fts "
-        f"WHERE dataset_fts MATCH :q_match {restrict} ORDER BY rank, rowid "
+        f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(dataset_fts, {FTS5_WEIGHTS}) AS rank "
+        "FROM dataset_fts WHERE dataset_fts MATCH :q_match) "
+        f"SELECT m.id, m.rank FROM m WHERE 1 = 1 {restrict} ORDER BY m.rank, m.id "
         "LIMIT :limit OFFSET :offset"), params)
     return [(r[0], -float(r[1])) for r in rows]
 
@@ -216,20 +219,25 @@ def facet_counts(session: Session, p: Plan, query: SearchQuery) -> dict[str, lis
         if p.has(key):
             counts.update(_count(session, p, [key], key))
     info: dict[int, tuple[str, str, str | None]] = {}
-    ids = sorted(counts)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join(f":i{i}" for i in range(len(chunk)))
-        for vid, facet_key, value, label in session.execute(sa.text(
-                f"SELECT id, facet, value, label FROM search_values WHERE id IN ({marks})"),
-                {f"i{i}": v for i, v in enumerate(chunk)}):
+    marks = ", ".join(f":k{i}" for i in range(len(FACET_KEYS)))
+    for vid, facet_key, value, label in session.execute(sa.text(
+            f"SELECT id, facet, value, label FROM search_values WHERE facet IN ({marks})"),
+            {f"k{i}": k for i, k in enumerate(FACET_KEYS)}):
+        if vid in counts:
             info[vid] = (facet_key, value, label)
+    ranked: dict[str, list[tuple[int, str, str | None]]] = {k: [] for k in FACET_KEYS}
+    for vid, (facet_key, value, label) in info.items():
+        ranked[facet_key].append((counts[vid], value, label))
     out: dict[str, list[FacetValue]] = {k: [] for k in FACET_KEYS}
-    for vid, n in counts.items():
-        facet_key, value, label = info[vid]
-        chosen = value in p.selected.get(facet_key, {}) or _band_selected(facet_key, value, query)
-        out[facet_key].append(FacetValue(value, value_label(facet_key, value, label, query.lang),
-                                         n, chosen))
+    for facet_key, values in ranked.items():
+        chosen = p.selected.get(facet_key, {})
+        values.sort(key=lambda v: (-v[0], v[1]))
+        if facet_key not in BAND_ORDER:
+            values = [v for i, v in enumerate(values) if i < FACET_LIMIT or v[1] in chosen]
+        out[facet_key] = [
+            FacetValue(value, value_label(facet_key, value, label, query.lang), n,
+                       value in chosen or _band_selected(facet_key, value, query))
+            for n, value, label in values]
     for facet_key, values in p.selected.items():
         present = {fv.value for fv in out[facet_key]}
         out[facet_key] += [FacetValue(v, value_label(facet_key, v, label, query.lang), 0, True)
@@ -240,7 +248,6 @@ def facet_counts(session: Session, p: Plan, query: SearchQuery) -> dict[str, lis
             values.sort(key=lambda fv: order.index(fv.value))
         else:
             values.sort(key=lambda fv: (-fv.count, fv.label.casefold(), fv.value))
-            out[facet_key] = [fv for i, fv in enumerate(values) if i < FACET_LIMIT or fv.selected]
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -48,17 +49,23 @@ def _in(name: str, values: Sequence) -> tuple[str, dict]:
 
 def _labels_text(record: DatasetRecord) -> list[str]:
     """Vocabulary labels (en and de) and codes of the record's concepts, its publisher and id."""
-    from kimed.vocab import lookup
-
     out = [record.identifier]
     for name in _VOCAB_FIELDS:
-        for uri in getattr(record, name):
-            concept = lookup(uri)
-            if concept is not None:
-                out += [concept.code, concept.labels.get("en", ""), concept.labels.get("de", "")]
+        out += [_concept_text(uri) for uri in getattr(record, name)]
     if record.publisher is not None:
         out += list(record.publisher.name.values())
     return out
+
+
+@lru_cache(maxsize=4096)
+def _concept_text(uri: str) -> str:
+    """The code and the English and German labels of a vocabulary concept ("" if unknown)."""
+    from kimed.vocab import lookup
+
+    concept = lookup(uri)
+    if concept is None:
+        return ""
+    return " ".join([concept.code, concept.labels.get("en", ""), concept.labels.get("de", "")])
 
 
 def document(record: DatasetRecord) -> dict[str, str]:

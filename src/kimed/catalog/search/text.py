@@ -33,7 +33,12 @@ def _stemmers():
 
 def fold(text: str) -> str:
     """Lower-case ``text``, fold umlauts and ß, and remove other diacritics."""
-    text = unicodedata.normalize("NFC", text.lower()).translate(_UMLAUTS)
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text).translate(_UMLAUTS)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
