@@ -17,7 +17,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kimed init
 	$(BIN)/kimed demo
-	$(BIN)/kimed summary
+	$(BIN)/kimed serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

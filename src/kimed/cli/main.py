@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kimed import __version__
-from kimed.cli import catalog, datasets, users
+from kimed.cli import catalog, datasets, serve, users
 from kimed.cli.common import console, open_database
 
 app = typer.Typer(help="KIMed: health data and AI algorithm catalogue, and a Secure "
@@ -17,6 +17,7 @@ app.command("export")(catalog.export_command)
 app.command("validate")(catalog.validate_command)
 app.command("demo")(catalog.demo_command)
 app.command("summary")(catalog.summary_command)
+app.command("serve")(serve.serve_command)
 
 
 @app.command("init")

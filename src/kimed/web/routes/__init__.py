@@ -1,0 +1,1 @@
+"""One router per resource: home, search, datasets, publishers, dcat (the harvest feed), api."""

@@ -1,0 +1,86 @@
+"""A dataset's page ``/datasets/{identifier}``, its RDF downloads, and content negotiation.
+
+``/datasets/{id}`` answers HTML by default and the record's canonical RDF when the Accept header
+asks for Turtle, JSON-LD, RDF/XML or N-Triples; ``/datasets/{id}.ttl`` (``.jsonld``, ``.rdf``,
+``.nt``) always gives that format. Identifiers may contain dots, so a suffix counts only when no
+dataset has the whole string as its identifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from kimed.catalog.models import DatasetRow
+from kimed.catalog.rdfio import MEDIA_TYPES, serialize
+from kimed.catalog.store import find_dataset, graph_of, record_of
+from kimed.web.agents import slug_map
+from kimed.web.deps import LangDep, RenderDep, SessionDep
+from kimed.web.negotiation import EXTENSIONS, HTML, SUFFIXES, choose
+from kimed.web.present import access_badge, dataset_path, findings, groups
+from kimed.web.schemaorg import dataset_jsonld, script_json
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+RDF_OFFERS = ["ttl", "jsonld", "xml", "nt"]
+
+
+def not_found(identifier: str) -> HTTPException:
+    return HTTPException(404, detail=[{
+        "loc": ["path", "identifier"], "msg": f"no dataset with identifier or IRI {identifier!r}",
+        "rule": "must name a dataset in the catalogue"}])
+
+
+def resolve(session: Session, key: str) -> tuple[DatasetRow, str | None]:
+    """The dataset named by ``key``, and the format its suffix asks for (None: negotiate)."""
+    row = find_dataset(session, key)
+    if row is not None:
+        return row, None
+    for suffix, fmt in EXTENSIONS.items():
+        if key.endswith(suffix):
+            row = find_dataset(session, key[: -len(suffix)])
+            if row is not None:
+                return row, fmt
+    raise not_found(key)
+
+
+def rdf_response(row: DatasetRow, fmt: str) -> Response:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", row.identifier) + SUFFIXES[fmt]
+    return Response(serialize(graph_of(row), fmt), media_type=MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'inline; filename="{name}"', "Vary": "Accept",
+        "Link": f'<{dataset_path(row.identifier)}>; rel="alternate"; type="text/html"'})
+
+
+@router.get("/datasets/{identifier:path}", name="dataset")
+def dataset_page(identifier: str, request: Request, session: SessionDep, lang: LangDep,
+                 render: RenderDep) -> Response:
+    row, fmt = resolve(session, identifier)
+    if fmt is None:
+        fmt = choose(request.headers.get("accept"), [HTML, *RDF_OFFERS], HTML)
+        if fmt is None:
+            raise HTTPException(406, detail="acceptable: text/html, " + ", ".join(
+                MEDIA_TYPES[f] for f in RDF_OFFERS))
+    if fmt != HTML:
+        return rdf_response(row, fmt)
+    rec = record_of(row)
+    slugs = slug_map(session)
+
+    def publisher_link(agent) -> str | None:
+        slug = slugs.get(agent.iri or "") or slugs.get(next(iter(agent.name.values()), ""))
+        return f"/publishers/{slug}" if slug else None
+
+    path = dataset_path(rec.identifier)
+    page_url = str(request.base_url).rstrip("/") + path
+    downloads = [{"fmt": f, "url": path + SUFFIXES[f], "media": MEDIA_TYPES[f]}
+                 for f in ("ttl", "jsonld", "xml", "nt")]
+    return render("dataset.html", {
+        "rec": rec, "row": row, "title": rec.label(lang),
+        "groups": groups(row, rec, graph_of(row), lang, publisher_link),
+        "findings": findings(row), "access": access_badge(rec.access_rights, lang),
+        "downloads": downloads, "schema_json": script_json(dataset_jsonld(rec, page_url, lang)),
+        "publisher_url": publisher_link(rec.publisher) if rec.publisher else None,
+    }, headers={"Vary": "Accept, Accept-Language, Cookie",
+                "Link": ", ".join(f'<{d["url"]}>; rel="alternate"; type="{d["media"]}"'
+                                  for d in downloads)})
