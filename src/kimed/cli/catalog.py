@@ -135,6 +135,27 @@ def demo_command() -> None:
     finally:
         db.dispose()
     console.print(f"loaded {len(report.records)} demo dataset(s)")
+    _demo_algorithms()
+
+
+def _demo_algorithms() -> None:
+    """Load the demo algorithms after the datasets they link to, when the package has them."""
+    import importlib.util
+
+    if importlib.util.find_spec("kimed.catalog.algorithms.demo") is None:
+        return
+    from kimed.catalog.algorithms.demo import demo_files
+    from kimed.catalog.algorithms.importer import ImportRefused, import_algorithms
+
+    db = open_database()
+    try:
+        with progress_bar() as progress, db.session() as session:
+            report = import_algorithms(session, demo_files(), progress=progress)
+    except ImportRefused as exc:
+        raise fail(f"demo algorithms were refused (a bug): {exc}") from None
+    finally:
+        db.dispose()
+    console.print(f"loaded {len(report.records)} demo algorithm(s)")
 
 
 def summary_command() -> None:

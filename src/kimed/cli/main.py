@@ -5,13 +5,14 @@ from __future__ import annotations
 import typer
 
 from kimed import __version__
-from kimed.cli import catalog, datasets, serve, users
+from kimed.cli import algorithms, catalog, datasets, serve, users
 from kimed.cli.common import console, open_database
 
 app = typer.Typer(help="KIMed: health data and AI algorithm catalogue, and a Secure "
                   "Processing Environment.", no_args_is_help=True, add_completion=False)
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(users.app, name="users")
+app.add_typer(algorithms.app, name="algorithms")
 app.command("import")(catalog.import_command)
 app.command("export")(catalog.export_command)
 app.command("validate")(catalog.validate_command)

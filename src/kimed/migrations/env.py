@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from alembic import context
 
 import kimed.accounts.models  # noqa: F401
+import kimed.catalog.algorithms.models  # noqa: F401
 import kimed.catalog.models  # noqa: F401  (registers the tables on Base.metadata)
 from kimed.db import Base
 
