@@ -45,6 +45,12 @@ def test_remote_jsonld_context_refused():
         parse_bytes(doc, "ctx.jsonld", "jsonld")
 
 
+def test_remote_jsonld_import_refused():
+    doc = b'{"@context": {"@import": "https://example.org/ctx.jsonld"}, "@id": "http://x"}'
+    with pytest.raises(RdfInputError, match="remote JSON-LD @context"):
+        parse_bytes(doc, "ctx.jsonld", "jsonld")
+
+
 def test_malformed_rdfxml_names_line():
     doc = b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<oops>\n</rdf:RDF>'
     with pytest.raises(RdfInputError) as info:

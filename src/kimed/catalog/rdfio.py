@@ -116,6 +116,8 @@ def _check_jsonld(text: str, name: str) -> None:
     for ctx in contexts(doc):
         items = ctx if isinstance(ctx, list) else [ctx]
         for item in items:
+            if isinstance(item, dict) and isinstance(item.get("@import"), str):
+                item = item["@import"]  # JSON-LD 1.1 @import also fetches a remote context
             if isinstance(item, str):
                 raise RdfInputError(
                     name, f"remote JSON-LD @context {item!r} cannot be fetched here; inline it",
