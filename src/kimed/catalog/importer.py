@@ -142,7 +142,7 @@ def import_files(session: Session, paths: Iterable[Path], *, fmt: str | None = N
                  strict: bool = False, max_bytes: int = 50 * 1024 * 1024,
                  progress: Progress | None = None) -> ImportReport:
     """Import ``paths`` within ``session``'s transaction (the caller commits or rolls back)."""
-    from kimed.catalog.validation import tier_of, validate
+    from kimed.catalog.validation import validate
 
     parsed = parse_inputs(paths, fmt, max_bytes, progress)
     report = ImportReport(files=[p.path for p in parsed])
@@ -153,43 +153,18 @@ def import_files(session: Session, paths: Iterable[Path], *, fmt: str | None = N
         validation = validate(item.graph)
         report.unattached_triples += item.unattached
         for ds, record in item.datasets.items():
-            projection = project(record, ds)
-            findings = [f for f in validation.findings if _belongs(f.focus, record)]
-            tier = tier_of(record, ds)
-            outcome = RecordOutcome(
-                iri=str(ds), identifier=projection.identifier, title=projection.label(),
-                file=item.path, tier=str(tier) if tier else None,
-                violations=sum(f.severity == "violation" for f in findings),
-                warnings=sum(f.severity == "warning" for f in findings),
-                findings=[_finding_dict(f) for f in findings],
-            )
+            prepared = prepare_record(record, ds, item.path, validation.findings)
+            outcome = prepared.outcome
             if strict and outcome.violations:
                 strict_problems += [Problem(item.path, f"--strict: <{ds}> {f['message']}")
                                     for f in outcome.findings if f["severity"] == "violation"]
-            rows.append((outcome, DatasetRow(
-                iri=str(ds), identifier=projection.identifier,
-                title=pick(projection.title) or projection.identifier,
-                access_rights=str(tier) if tier else None,
-                publisher=pick(projection.publisher.name) if projection.publisher else None,
-                graph_nt=to_ntriples(record), projection=projection.model_dump(mode="json"),
-                findings=outcome.findings, violations=outcome.violations,
-                warnings=outcome.warnings, source=Path(item.path).name,
-            )))
+            rows.append((outcome, prepared.row))
     outcomes = [o for o, _ in rows]
     problems = strict_problems + _db_duplicates(session, outcomes)
     if problems:
         raise ImportRefused(problems)
     for number, (outcome, row) in enumerate(rows, start=1):
-        existing = session.scalars(sa.select(DatasetRow).where(DatasetRow.iri == row.iri)).first()
-        if existing is not None:
-            outcome.action = "updated"
-            for column in ("identifier", "title", "access_rights", "publisher", "graph_nt",
-                           "projection", "findings", "violations", "warnings", "source"):
-                setattr(existing, column, getattr(row, column))
-        else:
-            session.add(row)
-        session.flush()
-        index_dataset(session, existing if existing is not None else row)
+        store_record(session, PreparedRecord(outcome, row))
         report.records.append(outcome)
         if progress:
             progress("store", number, total)
@@ -203,6 +178,93 @@ def import_files(session: Session, paths: Iterable[Path], *, fmt: str | None = N
             report.catalogs.append(str(cat))
     session.flush()
     return report
+
+
+@dataclass
+class PreparedRecord:
+    """One record ready to store: what the report says of it, and its row."""
+
+    outcome: RecordOutcome
+    row: DatasetRow
+
+
+def prepare_record(record: Graph, ds: Node, file: str, findings: Iterable) -> PreparedRecord:
+    """The row of dataset ``ds`` (record graph ``record``) with its SHACL findings; no I/O."""
+    from kimed.catalog.validation import tier_of
+
+    projection = project(record, ds)
+    mine = [f for f in findings if _belongs(f.focus, record)]
+    tier = tier_of(record, ds)
+    outcome = RecordOutcome(
+        iri=str(ds), identifier=projection.identifier, title=projection.label(), file=file,
+        tier=str(tier) if tier else None,
+        violations=sum(f.severity == "violation" for f in mine),
+        warnings=sum(f.severity == "warning" for f in mine),
+        findings=[_finding_dict(f) for f in mine],
+    )
+    row = DatasetRow(
+        iri=str(ds), identifier=projection.identifier,
+        title=pick(projection.title) or projection.identifier,
+        access_rights=str(tier) if tier else None,
+        publisher=pick(projection.publisher.name) if projection.publisher else None,
+        graph_nt=to_ntriples(record), projection=projection.model_dump(mode="json"),
+        findings=outcome.findings, violations=outcome.violations, warnings=outcome.warnings,
+        source=Path(file).name,
+    )
+    return PreparedRecord(outcome, row)
+
+
+def store_record(session: Session, prepared: PreparedRecord) -> DatasetRow:
+    """Insert or update (by IRI) the prepared row and index it for search."""
+    outcome, row = prepared.outcome, prepared.row
+    existing = session.scalars(sa.select(DatasetRow).where(DatasetRow.iri == row.iri)).first()
+    if existing is not None:
+        outcome.action = "updated"
+        for column in ("identifier", "title", "access_rights", "publisher", "graph_nt",
+                       "projection", "findings", "violations", "warnings", "source"):
+            setattr(existing, column, getattr(row, column))
+    else:
+        session.add(row)
+    session.flush()
+    stored = existing if existing is not None else row
+    index_dataset(session, stored)
+    return stored
+
+
+def check_graph(graph: Graph, source: str = "web") -> PreparedRecord:
+    """Check one record's graph as an import would (refusals, then SHACL); no I/O.
+
+    The graph must describe exactly one dcat:Dataset. Raises ImportRefused with the refusals.
+    """
+    from kimed.catalog.validation import validate
+
+    split = split_records(graph)
+    problems = refusals(graph, split.datasets, source)
+    if not problems and len(split.datasets) != 1:
+        problems.append(Problem(source, f"a record describes exactly one dcat:Dataset; this "
+                                f"input describes {len(split.datasets)}"))
+    if problems:
+        raise ImportRefused(problems)
+    ((ds, record),) = split.datasets.items()
+    return prepare_record(record, ds, source, validate(graph).findings)
+
+
+def store_graph(session: Session, graph: Graph, *, source: str = "web", strict: bool = False,
+                prepared: PreparedRecord | None = None) -> RecordOutcome:
+    """Store one record's graph the way import_files stores a record (same checks, same row,
+    same search index), within ``session``'s transaction. ``strict`` refuses a record with SHACL
+    violations; ``prepared`` is the result of :func:`check_graph` when the caller has it."""
+    prepared = prepared or check_graph(graph, source)
+    outcome = prepared.outcome
+    problems = []
+    if strict and outcome.violations:
+        problems = [Problem(source, f"<{outcome.iri}> {f['message']}")
+                    for f in outcome.findings if f["severity"] == "violation"]
+    problems += _db_duplicates(session, [outcome])
+    if problems:
+        raise ImportRefused(problems)
+    store_record(session, prepared)
+    return outcome
 
 
 def _belongs(focus: str, record: Graph) -> bool:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kimed import __version__
+from kimed.accounts.permissions import PermissionDenied
 from kimed.catalog.search import SearchError
 from kimed.db import Database
 from kimed.settings import Settings, get_settings
@@ -40,13 +41,14 @@ def error_body(loc: list, msg: str, rule: str) -> dict:
     return {"detail": [{"loc": loc, "msg": msg, "rule": rule}]}
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
+def _error_page(request: Request, status: int, message: str,
+                headers: dict[str, str] | None = None) -> Response:
     from kimed.web.i18n import messages
 
     renderer = Renderer(request, request_language(request))
     key = f"error.{status}" if f"error.{status}" in messages("en") else "error.title"
     return renderer("error.html", {"status": status, "message": message, "title_key": key},
-                    status_code=status)
+                    status_code=status, headers=headers)
 
 
 async def _search_error(request: Request, exc: SearchError) -> Response:
@@ -74,6 +76,33 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     if isinstance(detail, list):
         detail = "; ".join(str(d.get("msg", d)) for d in detail)
     return _error_page(request, exc.status_code, str(detail))
+
+
+async def _permission_denied(request: Request, exc: PermissionDenied) -> Response:
+    if _wants_json(request):
+        return JSONResponse(error_body(["auth"], str(exc), exc.rule), status_code=403)
+    return _error_page(request, 403, str(exc))
+
+
+async def _csrf_error(request: Request, exc: Exception) -> Response:
+    if _wants_json(request):
+        return JSONResponse(error_body(["body", "csrf_token"], str(exc), "CSRF token"),
+                            status_code=403)
+    return _error_page(request, 403, str(exc))
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    if _wants_json(request):
+        return JSONResponse(error_body(["header", "Authorization"], exc.message, exc.rule),
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    from urllib.parse import quote
+
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+
+async def _too_many(request: Request, exc: Exception) -> Response:
+    return _error_page(request, 429, str(exc), headers={"Retry-After": str(exc.retry_after)})
 
 
 def create_templates() -> Jinja2Templates:
@@ -107,14 +136,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(SearchError, _search_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # the web's own exceptions come from the module the routers below import (loaded here)
+    from kimed.web.auth import CsrfError, LoginRequired, LoginThrottle, TooManyAttempts
+
+    app.add_exception_handler(PermissionDenied, _permission_denied)
+    app.add_exception_handler(CsrfError, _csrf_error)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(TooManyAttempts, _too_many)
+    app.state.login_throttle = LoginThrottle()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from kimed.web.routes import api, datasets, dcat, home, publishers, search
+    from kimed.web.routes import api, datasets, dcat, editing, home, login, publishers, search
+    from kimed.web.routes.api import editing as api_editing
 
     app.include_router(home.router)
     app.include_router(search.router)
+    app.include_router(login.router)
+    app.include_router(editing.router)  # before datasets: /datasets/{id}/edit, /datasets/new
     app.include_router(datasets.router)
     app.include_router(publishers.router)
     app.include_router(dcat.router)
     app.include_router(api.router)
+    app.include_router(api_editing.router, prefix="/api")
     return app

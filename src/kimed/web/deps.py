@@ -1,17 +1,30 @@
 """Request dependencies, as ``Annotated`` aliases: ``SessionDep``, ``LangDep``, ``SearchQueryDep``,
-``RenderDep``. Routes declare what they need and FastAPI supplies it."""
+``RenderDep``, ``OptionalUser``, ``CurrentUser`` and ``CsrfFormDep``. Routes declare what they need
+and FastAPI supplies it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
+from kimed.accounts.models import User
 from kimed.catalog.search import SearchQuery
+from kimed.web.auth import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    Account,
+    LoginRequired,
+    check_csrf,
+    csrf_seed,
+    csrf_token_for,
+)
 from kimed.web.i18n import COOKIE, LANGUAGES, format_number, negotiate, translator
 
 
@@ -22,6 +35,59 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def get_optional_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user: by the session cookie for pages, by ``Authorization: Bearer <API
+    token>`` under /api (a token is no browser login, a cookie no API credential)."""
+    from kimed.accounts import service
+
+    if is_api(request):
+        token = bearer_token(request)
+        user = service.verify_token(session, token) if token else None
+        if token and user is None:
+            raise LoginRequired("the API token is unknown, expired or revoked",
+                                "a valid API token (Authorization: Bearer kimed_...)")
+    else:
+        key = request.cookies.get(SESSION_COOKIE)
+        user = service.user_for_web_session(session, key) if key else None
+    request.state.account = Account.of(user)
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(request: Request, user: OptionalUser) -> User:
+    """The signed-in user, or LoginRequired (HTML: redirect to /login; API: 401)."""
+    if user is None:
+        if is_api(request):
+            raise LoginRequired("this needs an API token: send 'Authorization: Bearer kimed_...'",
+                                "authentication required")
+        raise LoginRequired("please log in first")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_csrf_form(request: Request) -> FormData:
+    """The submitted form, after checking its CSRF token (CsrfError, answered with 403)."""
+    form = await request.form()
+    check_csrf(request, form.get(CSRF_FIELD))
+    return form
+
+
+CsrfFormDep = Annotated[FormData, Depends(get_csrf_form)]
 
 
 def request_language(request: Request) -> str:
@@ -64,8 +130,30 @@ def url_with(request: Request, path: str | None = None, **changes: str | None) -
 class Renderer:
     """Renders a page template with what every page needs, and remembers a chosen language."""
 
-    def __init__(self, request: Request, lang: str) -> None:
+    def __init__(self, request: Request, lang: str, user: User | None = None,
+                 session: Session | None = None) -> None:
         self.request, self.lang = request, lang
+        self.user = Account.of(user) or getattr(request.state, "account", None)
+        self.session = session
+
+    def account(self) -> dict:
+        """What the header shows of the signed-in user, and the links they may follow."""
+        from kimed.accounts.permissions import can_edit_dataset
+
+        user, seed = self.user, csrf_seed(self.request)
+        can_create = bool(user and user.is_active and (
+            user.role == "admin" or (user.role == "data_holder" and user.publisher_iris)))
+        edit_url = None
+        match = re.fullmatch(r"/datasets/(.+)", self.request.url.path)
+        if can_create and match and self.session is not None and not re.search(
+                r"(/edit|\.(ttl|jsonld|rdf|nt))$", match.group(1)) and match.group(1) != "new":
+            from kimed.catalog.store import find_dataset
+
+            row = find_dataset(self.session, unquote(match.group(1)))
+            if row is not None and can_edit_dataset(user, row):
+                edit_url = self.request.url.path + "/edit"
+        return {"user": user, "csrf_token": csrf_token_for(seed) if seed else "",
+                "can_create": can_create, "edit_url": edit_url}
 
     def context(self) -> dict:
         other = next(code for code in LANGUAGES if code != self.lang)
@@ -84,6 +172,7 @@ class Renderer:
             "lang_switch_url": url_with(self.request, lang=other),
             "num": lambda value: format_number(value, self.lang),
             "path": self.request.url.path,
+            **self.account(),
         }
 
     def __call__(self, name: str, context: dict | None = None, status_code: int = 200,
@@ -100,8 +189,9 @@ class Renderer:
         return response
 
 
-def get_renderer(request: Request, lang: LangDep) -> Renderer:
-    return Renderer(request, lang)
+def get_renderer(request: Request, lang: LangDep, user: OptionalUser,
+                 session: SessionDep) -> Renderer:
+    return Renderer(request, lang, user, session)
 
 
 RenderDep = Annotated[Renderer, Depends(get_renderer)]
