@@ -15,6 +15,8 @@ _PREFIXES = {
     "http://healthdataportal.eu/ns/health#": "healthdcatap:",
     "http://www.w3.org/ns/prov#": "prov:",
     "http://data.europa.eu/m8g/": "cv:",
+    "http://data.europa.eu/it6/": "mldcat:",
+    "https://w3id.org/kimed/ns#": "kimed:",
 }
 
 

@@ -49,7 +49,7 @@ CASES = {
                                                           "ai-modalities/telepathy"),
                              ["ai-modalities/telepathy", "ai-modalities"]),
     "unknown-task-uri": ("model.ttl", DEFACER.replace("ai-tasks/defacing", "ai-tasks/juggling"),
-                         ["kimed/ns#task", "ai-tasks/juggling", "ai-tasks"]),
+                         ["kimed:task", "ai-tasks/juggling", "ai-tasks"]),
     "ill-typed-parameters": ("model.ttl", DEFACER.replace('"31000000"^^xsd:nonNegativeInteger',
                                                           '"many"^^xsd:nonNegativeInteger'),
                              ["totalNumberOfParameters", "'many'", "XML Schema"]),
