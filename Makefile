@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/search.py --sizes 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -61,7 +61,8 @@ def test_relevance_without_words_falls_back_to_title(finder):
 def _index_state(db):
     with db.session() as session:
         return [sorted(map(tuple, session.execute(sa.text(sql)).all())) for sql in (
-            "SELECT dataset_id, facet, value_id FROM dataset_facets",
+            "SELECT f.dataset_id, v.facet, v.value FROM dataset_facets f "
+            "JOIN search_values v ON v.id = f.value_id",
             "SELECT facet, value, total FROM search_values WHERE total > 0",
             "SELECT dataset_id, sort_en, min_age FROM dataset_search",
         )]

@@ -1,21 +1,39 @@
-"""Running a search: matching, filtering, ranking, paging and facet counts, all in SQL.
+"""Running a search: the words in the database, filters, counts and sorting in memory.
 
-The same plan runs on both databases; only the word match differs (FTS5 ``MATCH`` with ``bm25()`` on
-SQLite, ``@@`` with ``ts_rank_cd()`` on PostgreSQL). Each facet is counted over the records that
-match the words and every *other* active filter, so choosing a value never hides its siblings.
+1. The words are matched by the database's own engine (FTS5 ``MATCH`` on SQLite, ``@@`` on a
+   tsvector on PostgreSQL); the matching ids become a bitset.
+2. Each filter is a bitset from the in-memory facet index (kimed.catalog.search.memory); the
+   matches are the AND of all of them, and the total is its population count.
+3. Each facet is counted over the records that match the words and every *other* active filter,
+   so choosing a value never hides its siblings (disjunctive faceting).
+4. The page: by relevance, only the matches are ranked (``bm25()`` or ``ts_rank_cd()``); other
+   sorts walk the in-memory sort orders. Only the page's records are read and given snippets.
+
+kimed.catalog.search.reference computes the same in SQL alone; tests compare the two.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kimed.catalog.models import DatasetRow
-from kimed.catalog.projection import DatasetRecord, pick
-from kimed.catalog.search.expression import Expression, parse, to_fts5, to_fts5_any, to_tsquery
+from kimed.catalog.projection import pick
+from kimed.catalog.search import raw
+from kimed.catalog.search.expression import (
+    Expression,
+    head_fts5,
+    head_tsquery,
+    to_fts5_any,
+    to_tsquery,
+    to_tsquery_any,
+)
 from kimed.catalog.search.facets import (
     AGE_BANDS,
     BAND_ORDER,
@@ -23,180 +41,142 @@ from kimed.catalog.search.facets import (
     TEMPORAL_BANDS,
     value_label,
 )
+from kimed.catalog.search.memory import FacetIndex, facet_index
+from kimed.catalog.search.plan import FTS5_WEIGHTS, TS_WEIGHTS, Plan, fts5_match, plan
 from kimed.catalog.search.query import FacetValue, Hit, SearchQuery, SearchResult
-from kimed.catalog.search.snippet import snippet
+from kimed.catalog.search.snippet import highlight, snippet
 
 FACET_LIMIT = 50
-# Field boosts: title > keywords > description > vocabulary labels.
-FTS5_WEIGHTS = "10.0, 5.0, 2.0, 1.0"  # bm25() column weights, in the column order of dataset_fts
-TS_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # ts_rank_cd() weights of D, C, B, A
-_ORDER = {
-    "title": "s.sort_{lang} ASC, s.dataset_id ASC",
-    "modified": "s.modified DESC NULLS LAST, s.dataset_id ASC",
-    "size": "s.population DESC NULLS LAST, s.dataset_id ASC",
-}
+RANK_ALL = 10_000  # rank every word match up to this many (see _relevance_page)
+RANK_IDS = 2_000  # PostgreSQL: rank the matches by id up to this many
+TEXT_CACHE = 256  # word matches kept per process (keyed by index generation and query)
 
 
-@dataclass
-class Condition:
-    owner: str | None  # the facet whose own filter this is (None: the words)
-    sql: str
-    params: dict = field(default_factory=dict)
+def _text_bits(session: Session, p: Plan, idx: FacetIndex) -> int:
+    """The bitset of the records that match the words (kept per index generation: paging and
+    choosing facet values repeat the same words)."""
+    key = (p.pg, repr(p.expr))
+    cache = idx.cache.setdefault("text", OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    bits = cache[key] = _match_words(session, p, idx)
+    while len(cache) > TEXT_CACHE:
+        cache.popitem(last=False)
+    return bits
 
 
-@dataclass
-class Plan:
-    pg: bool
-    expr: Expression
-    conditions: list[Condition]
-    selected: dict[str, dict[str, tuple[int, str | None]]]  # facet -> value -> (id, label)
-
-    def where(self, without: str | None = None) -> tuple[str, dict]:
-        """The SQL condition on ``s`` (dataset_search), leaving out facet ``without``'s filter."""
-        parts = [c for c in self.conditions if without is None or c.owner != without]
-        params: dict = {}
-        for c in parts:
-            params.update(c.params)
-        return (" AND ".join(f"({c.sql})" for c in parts) or "1 = 1"), params
-
-    def has(self, owner: str) -> bool:
-        return any(c.owner == owner for c in self.conditions)
+@contextmanager
+def _index_scans(session: Session, pg: bool):
+    """On PostgreSQL, a common word makes the planner pick a sequential scan, which evaluates the
+    query on every tsvector and takes several times longer than the GIN index; so sequential scans
+    are switched off for the word-match statements (and back on after them)."""
+    if not pg:
+        yield
+        return
+    before = raw.column(session, "SELECT current_setting('enable_seqscan')")[0]
+    raw.execute(session, "SELECT set_config('enable_seqscan', 'off', true)")
+    try:
+        yield
+    finally:
+        raw.execute(session, "SELECT set_config('enable_seqscan', :v, true)", {"v": before})
 
 
-def _dparam(pg: bool, value: date) -> date | str:
-    return value if pg else value.isoformat()
+def _pg_word_ids(session: Session, tsquery: str) -> list[int]:
+    with _index_scans(session, True):
+        return raw.column(session, "SELECT dataset_id FROM dataset_search "
+                          "WHERE document @@ CAST(:q AS tsquery)", {"q": tsquery})
 
 
-def _text_condition(pg: bool, expr: Expression) -> Condition | None:
-    if not expr:
-        return None
-    if pg:
-        return Condition(None, "s.document @@ CAST(:q_ts AS tsquery)", {"q_ts": to_tsquery(expr)})
-    if not expr.positive:
-        return Condition(None, "s.dataset_id NOT IN (SELECT rowid FROM dataset_fts "
-                         "WHERE dataset_fts MATCH :q_not)", {"q_not": to_fts5_any(expr.negative)})
-    return Condition(None, "s.dataset_id IN (SELECT rowid FROM dataset_fts "
-                     "WHERE dataset_fts MATCH :q_match)", {"q_match": _fts5_match(expr)})
-
-
-def _fts5_match(expr: Expression) -> str:
-    match = to_fts5(expr.positive)
-    if expr.negative:
-        match = f"({match}) NOT ({to_fts5_any(expr.negative)})"
-    return match
-
-
-def _resolve(session: Session, filters: dict[str, list[str]]):
-    selected: dict[str, dict[str, tuple[int, str | None]]] = {}
-    for key, values in filters.items():
-        if not values:
-            continue
-        marks = ", ".join(f":v{i}" for i in range(len(values)))
-        params = {"f": key, **{f"v{i}": v for i, v in enumerate(values)}}
-        found = {value: (vid, label) for vid, value, label in session.execute(sa.text(
-            f"SELECT id, value, label FROM search_values WHERE facet = :f AND value IN ({marks})"),
-            params)}
-        selected[key] = {v: found.get(v, (-1, None)) for v in values}
-    return selected
-
-
-def plan(session: Session, query: SearchQuery) -> Plan:
-    pg = session.get_bind().dialect.name == "postgresql"
-    expr = parse(query.text, query.typing)
-    conditions = [c for c in [_text_condition(pg, expr)] if c]
-    selected = _resolve(session, query.filters)
-    for key, values in selected.items():
-        ids = sorted({vid for vid, _ in values.values() if vid >= 0})
-        if not ids:
-            conditions.append(Condition(key, "1 = 0"))
-            continue
-        names = {f"{key}_{i}": vid for i, vid in enumerate(ids)}
-        marks = ", ".join(f":{n}" for n in names)
-        conditions.append(Condition(key, "s.dataset_id IN (SELECT dataset_id FROM dataset_facets "
-                                    f"WHERE value_id IN ({marks}))", names))
-    if query.age is not None:
-        lo, hi = query.age
-        sql = ["s.min_age IS NOT NULL OR s.max_age IS NOT NULL"]
-        params = {}
-        if hi is not None:
-            sql.append("s.min_age IS NULL OR s.min_age <= :age_hi")
-            params["age_hi"] = hi
-        if lo is not None:
-            sql.append("s.max_age IS NULL OR s.max_age >= :age_lo")
-            params["age_lo"] = lo
-        conditions.append(Condition("age", " AND ".join(f"({s})" for s in sql), params))
-    if query.temporal is not None:
-        start, end = query.temporal
-        sql = ["p.dataset_id = s.dataset_id"]
-        params = {}
-        if end is not None:
-            sql.append("(p.start_date IS NULL OR p.start_date <= :t_end)")
-            params["t_end"] = _dparam(pg, end)
-        if start is not None:
-            sql.append("(p.end_date IS NULL OR p.end_date >= :t_start)")
-            params["t_start"] = _dparam(pg, start)
-        conditions.append(Condition("temporal", "EXISTS (SELECT 1 FROM search_periods p WHERE "
-                                    + " AND ".join(sql) + ")", params))
-    return Plan(pg, expr, conditions, selected)
-
-
-def _page_ids(session: Session, p: Plan, query: SearchQuery) -> list[tuple[int, float | None]]:
-    sort = query.effective_sort()
-    if sort == "relevance" and not p.expr.positive:
-        sort = "title"
-    page = {"limit": query.per_page, "offset": query.offset}
-    if sort != "relevance":
-        where, params = p.where()
-        order = _ORDER[sort].format(lang=query.lang)
-        rows = session.execute(sa.text(
-            f"SELECT s.dataset_id FROM dataset_search s WHERE {where} ORDER BY {order} "
-            "LIMIT :limit OFFSET :offset"), {**params, **page})
-        return [(r[0], None) for r in rows]
+def _match_words(session: Session, p: Plan, idx: FacetIndex) -> int:
+    expr: Expression = p.expr
+    if not expr.positive:  # exclusions only: everything but the records with any excluded term
+        if p.pg:
+            ids = _pg_word_ids(session, to_tsquery_any(expr.negative))
+        else:
+            ids = raw.column(session, "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :q",
+                             {"q": to_fts5_any(expr.negative)})
+        return idx.universe & ~idx.to_bits(ids)
     if p.pg:
-        where, params = p.where()
-        rows = session.execute(sa.text(
-            f"SELECT s.dataset_id, ts_rank_cd('{TS_WEIGHTS}', s.document, "
-            f"CAST(:q_ts AS tsquery), 1) AS score FROM dataset_search s WHERE {where} "
-            "ORDER BY score DESC, s.dataset_id LIMIT :limit OFFSET :offset"), {**params, **page})
+        ids = _pg_word_ids(session, to_tsquery(expr))
+    else:
+        ids = raw.column(session, "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :q",
+                         {"q": fts5_match(expr)})
+    return idx.to_bits(ids)
+
+
+def _filter_bits(p: Plan, query: SearchQuery, idx: FacetIndex) -> dict[str, int]:
+    sets = {}
+    for key, values in p.selected.items():
+        sets[key] = idx.union(vid for vid, _label in values.values() if vid >= 0)
+    if query.age is not None:
+        sets["age"] = idx.ages.match(*query.age)
+    if query.temporal is not None:
+        sets["temporal"] = idx.periods.match(*query.temporal)
+    return sets
+
+
+def _and(sets, start: int | None = None) -> int | None:
+    out = start
+    for bits in sets:
+        out = bits if out is None else out & bits
+    return out
+
+
+def _ranked(session: Session, p: Plan, head: bool) -> tuple[str, dict]:
+    """SQL for (id, score) of the word matches, best first: all of them, or (``head``) only
+    those whose title or keywords match."""
+    if p.pg:
+        q = head_tsquery(p.expr.positive) if head else to_tsquery(p.expr)
+        return (f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', document, CAST(:q AS tsquery), 1)"
+                " AS r FROM dataset_search WHERE document @@ CAST(:q AS tsquery) "
+                "ORDER BY r DESC, dataset_id"), {"q": q}
+    q = head_fts5(p.expr.positive) if head else fts5_match(p.expr)
+    return (f"SELECT rowid, -bm25(dataset_fts, {FTS5_WEIGHTS}) AS r FROM dataset_fts "
+            "WHERE dataset_fts MATCH :q ORDER BY r DESC, rowid"), {"q": q}
+
+
+def _first(session: Session, sql: str, params: dict, data: bytes, want: int):
+    found: list[tuple[int, float]] = []
+    for i, r in raw.stream(session, sql, params):
+        if data[i >> 3] >> (i & 7) & 1:
+            found.append((i, float(r)))
+            if len(found) == want:
+                break
+    return found
+
+
+def _relevance_page(session: Session, p: Plan, query: SearchQuery, idx: FacetIndex, match: int,
+                    total: int, text: int) -> list[tuple[int, float]]:
+    """The page of ``match`` by relevance: bm25 (SQLite) or ts_rank_cd (PostgreSQL).
+
+    Ranking costs time per ranked record, so: a few matches are ranked by id; up to RANK_ALL word
+    matches are all ranked; beyond that, only the records whose title or keywords match are
+    ranked, as long as they fill the page (else all are ranked). See docs/search.md.
+    """
+    want = query.offset + query.per_page
+    if p.pg and total <= RANK_IDS:
+        rows = raw.fetch(session, f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', document, "
+                         "CAST(:q AS tsquery), 1) AS r FROM dataset_search "
+                         "WHERE dataset_id = ANY(CAST(:ids AS int[])) "
+                         "ORDER BY r DESC, dataset_id LIMIT :limit OFFSET :offset",
+                         {"q": to_tsquery(p.expr), "ids": idx.ids_of(match),
+                          "limit": query.per_page, "offset": query.offset})
         return [(r[0], float(r[1])) for r in rows]
-    others = [c for c in p.conditions if c.owner is not None]
-    params = {"q_match": _fts5_match(p.expr), **page}
-    restrict = ""
-    if others:
-        inner = Plan(p.pg, p.expr, others, p.selected)
-        where, extra = inner.where()
-        params.update(extra)
-        restrict = f"AND m.id IN (SELECT s.dataset_id FROM dataset_search s WHERE {where})"
-    # Rank every match first (a MATERIALIZED CTE), then filter: FTS5 would otherwise run the
-    # match once per candidate row of the filters.
-    rows = session.execute(sa.text(
-        f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(dataset_fts, {FTS5_WEIGHTS}) AS rank "
-        "FROM dataset_fts WHERE dataset_fts MATCH :q_match) "
-        f"SELECT m.id, m.rank FROM m WHERE 1 = 1 {restrict} ORDER BY m.rank, m.id "
-        "LIMIT :limit OFFSET :offset"), params)
-    return [(r[0], -float(r[1])) for r in rows]
+    data = match.to_bytes(idx.width, "little")
+    with _index_scans(session, p.pg):
+        if text.bit_count() > RANK_ALL:
+            found = _first(session, *_ranked(session, p, head=True), data, want)
+            if len(found) == want:
+                return found[query.offset:]
+        return _first(session, *_ranked(session, p, head=False), data, want)[query.offset:]
 
 
-def _total(session: Session, p: Plan) -> int:
-    where, params = p.where()
-    return session.execute(sa.text(f"SELECT count(*) FROM dataset_search s WHERE {where}"),
-                           params).scalar_one()
-
-
-def _count(session: Session, p: Plan, facets: list[str], without: str | None) -> dict[int, int]:
-    marks = ", ".join(f":fa{i}" for i in range(len(facets)))
-    fparams = {f"fa{i}": f for i, f in enumerate(facets)}
-    if not any(without is None or c.owner != without for c in p.conditions):
-        rows = session.execute(sa.text(
-            f"SELECT id, total FROM search_values WHERE facet IN ({marks}) AND total > 0"),
-            fparams)
-        return {vid: n for vid, n in rows}
-    where, params = p.where(without)
-    rows = session.execute(sa.text(
-        f"SELECT f.value_id, count(*) FROM dataset_facets f WHERE f.facet IN ({marks}) "
-        f"AND f.dataset_id IN (SELECT s.dataset_id FROM dataset_search s WHERE {where}) "
-        "GROUP BY f.value_id"), {**fparams, **params})
-    return {vid: n for vid, n in rows}
+def _sorted_page(session: Session, query: SearchQuery, idx: FacetIndex, match: int,
+                 total: int) -> list[int]:
+    sort = query.effective_sort()
+    order = f"title_{query.lang}" if sort in ("title", "relevance") else sort
+    return idx.page(session, order, match, total, query.offset, query.per_page)
 
 
 def _band_selected(key: str, value: str, query: SearchQuery) -> bool:
@@ -210,67 +190,82 @@ def _band_selected(key: str, value: str, query: SearchQuery) -> bool:
     return False
 
 
-def facet_counts(session: Session, p: Plan, query: SearchQuery) -> dict[str, list[FacetValue]]:
+def memory_counts(idx: FacetIndex, sets: dict[str | None, int]) -> dict[int, int]:
+    """Value id -> count, every facet counted over all conditions but its own."""
+    shared = _and(sets.values())
     counts: dict[int, int] = {}
-    shared = [k for k in FACET_KEYS if not p.has(k)]
-    if shared:
-        counts.update(_count(session, p, shared, None))
     for key in FACET_KEYS:
-        if p.has(key):
-            counts.update(_count(session, p, [key], key))
-    info: dict[int, tuple[str, str, str | None]] = {}
-    marks = ", ".join(f":k{i}" for i in range(len(FACET_KEYS)))
-    for vid, facet_key, value, label in session.execute(sa.text(
-            f"SELECT id, facet, value, label FROM search_values WHERE facet IN ({marks})"),
-            {f"k{i}": k for i, k in enumerate(FACET_KEYS)}):
-        if vid in counts:
-            info[vid] = (facet_key, value, label)
+        base = _and(b for k, b in sets.items() if k != key) if key in sets else shared
+        counts.update(idx.count(key, base))
+    return counts
+
+
+@lru_cache(maxsize=20_000)
+def _label(facet_key: str, value: str, stored: str | None, lang: str) -> str:
+    return value_label(facet_key, value, stored, lang)
+
+
+def shape_facets(counts: dict[int, int], values: dict[int, tuple[str, str, str | None]],
+                 p: Plan, query: SearchQuery) -> dict[str, list[FacetValue]]:
+    """Counts by value id -> each facet's values with labels, the top 50, selected ones kept."""
     ranked: dict[str, list[tuple[int, str, str | None]]] = {k: [] for k in FACET_KEYS}
-    for vid, (facet_key, value, label) in info.items():
-        ranked[facet_key].append((counts[vid], value, label))
+    for vid, n in counts.items():
+        facet_key, value, label = values[vid]
+        if facet_key in ranked:
+            ranked[facet_key].append((n, value, label))
     out: dict[str, list[FacetValue]] = {k: [] for k in FACET_KEYS}
-    for facet_key, values in ranked.items():
+    for facet_key, found in ranked.items():
         chosen = p.selected.get(facet_key, {})
-        values.sort(key=lambda v: (-v[0], v[1]))
+        found.sort(key=lambda v: (-v[0], v[1]))
         if facet_key not in BAND_ORDER:
-            values = [v for i, v in enumerate(values) if i < FACET_LIMIT or v[1] in chosen]
+            found = [v for i, v in enumerate(found) if i < FACET_LIMIT or v[1] in chosen]
         out[facet_key] = [
-            FacetValue(value, value_label(facet_key, value, label, query.lang), n,
+            FacetValue(value, _label(facet_key, value, label, query.lang), n,
                        value in chosen or _band_selected(facet_key, value, query))
-            for n, value, label in values]
-    for facet_key, values in p.selected.items():
+            for n, value, label in found]
+    for facet_key, chosen in p.selected.items():
         present = {fv.value for fv in out[facet_key]}
         out[facet_key] += [FacetValue(v, value_label(facet_key, v, label, query.lang), 0, True)
-                           for v, (_vid, label) in values.items() if v not in present]
-    for facet_key, values in out.items():
+                           for v, (_vid, label) in chosen.items() if v not in present]
+    for facet_key, found_values in out.items():
         if facet_key in BAND_ORDER:
             order = BAND_ORDER[facet_key]
-            values.sort(key=lambda fv: order.index(fv.value))
+            found_values.sort(key=lambda fv: order.index(fv.value))
         else:
-            values.sort(key=lambda fv: (-fv.count, fv.label.casefold(), fv.value))
+            found_values.sort(key=lambda fv: (-fv.count, fv.label.casefold(), fv.value))
     return out
 
 
 def _hits(session: Session, ranked: list[tuple[int, float | None]], p: Plan,
-          query: SearchQuery) -> list[Hit]:
+          query: SearchQuery, idx: FacetIndex) -> list[Hit]:
     if not ranked:
         return []
+    from kimed.catalog.search.listing import slug_map
+
     rows = {r.id: r for r in session.execute(
         sa.select(DatasetRow.id, DatasetRow.identifier, DatasetRow.iri, DatasetRow.projection)
         .where(DatasetRow.id.in_([i for i, _ in ranked])))}
     words, prefixes = p.expr.match_terms()
+    slugs = slug_map(idx)
     hits = []
     for rid, score in ranked:
         row = rows.get(rid)
         if row is None:
             continue
-        rec = DatasetRecord.model_validate(row.projection)
+        proj = row.projection if isinstance(row.projection, dict) else json.loads(row.projection)
+        agent = proj.get("publisher") or {}
+        names = agent.get("name") or {}
+        value = agent.get("iri") or pick(names) or None
+        text = snippet(pick(proj.get("description") or {}, query.lang), words, prefixes)
         hits.append(Hit(
-            identifier=row.identifier, iri=row.iri, title=rec.label(query.lang),
-            description_snippet=snippet(pick(rec.description, query.lang), words, prefixes),
-            access_rights=rec.access_rights,
-            publisher=pick(rec.publisher.name, query.lang) if rec.publisher else None,
-            score=score,
+            identifier=row.identifier, iri=row.iri,
+            title=pick(proj.get("title") or {}, query.lang) or row.identifier,
+            description_snippet=text, access_rights=proj.get("access_rights"),
+            publisher=pick(names, query.lang) if agent else None, score=score,
+            publisher_iri=agent.get("iri"), publisher_value=value,
+            publisher_slug=slugs.get(value) if value else None,
+            snippet_parts=highlight(text, words, prefixes),
+            modified=proj.get("modified"),
         ))
     return hits
 
@@ -278,8 +273,22 @@ def _hits(session: Session, ranked: list[tuple[int, float | None]], p: Plan,
 def search(session: Session, query: SearchQuery) -> SearchResult:
     """Run ``query``: one page of hits, the total, and every facet's counts."""
     query.validate()
-    p = plan(session, query)
-    ranked = _page_ids(session, p, query)
-    total = _total(session, p)
-    facets = facet_counts(session, p, query)
-    return SearchResult.build(total, _hits(session, ranked, p, query), facets, query)
+    idx = facet_index(session)
+    p = plan(session, query, idx)
+    relevance = query.effective_sort() == "relevance" and bool(p.expr.positive)
+    sets: dict[str | None, int] = {}
+    if p.expr:
+        sets[None] = _text_bits(session, p, idx)
+    sets.update(_filter_bits(p, query, idx))
+    match = _and(sets.values(), None)
+    match = idx.universe if match is None else match
+    total = match.bit_count()
+    if not total:
+        ranked: list[tuple[int, float | None]] = []
+    elif relevance:
+        ranked = _relevance_page(session, p, query, idx, match, total, sets[None])
+    else:
+        ranked = [(i, None) for i in _sorted_page(session, query, idx, match, total)]
+    counts = memory_counts(idx, sets)
+    facets = shape_facets(counts, idx.values, p, query)
+    return SearchResult.build(total, _hits(session, ranked, p, query, idx), facets, query)

@@ -154,15 +154,26 @@ def to_fts5_any(clauses: list[Clause]) -> str:
     return " OR ".join(_fts_clause(c) for c in clauses)
 
 
-def _ts_alt(alt: Alt) -> str:
-    lexemes = [f"'{t}'" for t in alt.terms]
+def _ts_alt(alt: Alt, weights: str = "") -> str:
+    lexemes = [f"'{t}'" + (f":{weights}" if weights else "") for t in alt.terms]
     if alt.prefix:
-        lexemes[-1] += ":*"
+        lexemes[-1] = f"'{alt.terms[-1]}':*{weights}"
     return "(" + " <-> ".join(lexemes) + ")"
 
 
-def _ts_clause(clause: Clause) -> str:
-    return "(" + " | ".join(_ts_alt(a) for a in clause.alts) + ")"
+def _ts_clause(clause: Clause, weights: str = "") -> str:
+    return "(" + " | ".join(_ts_alt(a, weights) for a in clause.alts) + ")"
+
+
+def head_fts5(clauses: list[Clause]) -> str:
+    """Like :func:`to_fts5`, but matching in the title and keywords only."""
+    return "{title keywords} : (" + to_fts5(clauses) + ")"
+
+
+def head_tsquery(clauses: list[Clause]) -> str:
+    """Like :func:`to_tsquery` of the clauses, but matching in the title and keywords only (the
+    lexemes of weights A and B)."""
+    return " & ".join(_ts_clause(c, "AB") for c in clauses)
 
 
 def to_tsquery(expr: Expression) -> str:
@@ -171,3 +182,8 @@ def to_tsquery(expr: Expression) -> str:
     if expr.negative:
         parts.append("!(" + " | ".join(_ts_clause(c) for c in expr.negative) + ")")
     return " & ".join(parts)
+
+
+def to_tsquery_any(clauses: list[Clause]) -> str:
+    """A PostgreSQL tsquery for any of the clauses (used for exclusions)."""
+    return " | ".join(_ts_clause(c) for c in clauses)

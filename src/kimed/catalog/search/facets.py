@@ -116,35 +116,60 @@ def temporal_bands(periods: list[tuple[date | None, date | None]]) -> list[str]:
     return out
 
 
-def facet_values(record: DatasetRecord) -> list[tuple[str, str, str | None]]:
-    """The (facet, value, label) rows of one record; ``label`` is JSON for non-vocabulary values."""
+def publisher_label(agent: dict) -> str:
+    """What ``search_values.label`` stores for a publisher: its agent (IRI, names, ...) as JSON."""
+    return json.dumps({k: v for k, v in agent.items() if v not in (None, {}, [])},
+                      sort_keys=True, ensure_ascii=False)
+
+
+def _years(day: str | date | None) -> date | None:
+    if day is None or isinstance(day, date):
+        return day
+    return date.fromisoformat(day[:10])
+
+
+def facet_rows(p: dict) -> list[tuple[str, str, str | None]]:
+    """The (facet, value, label) rows of one projection (the JSON form of a DatasetRecord).
+
+    ``label`` is the publisher's agent as JSON, None for every other value. Indexing reads the
+    stored JSON directly: validating each projection with pydantic again would cost more than the
+    rest of indexing together.
+    """
     rows: list[tuple[str, str, str | None]] = []
     add = rows.append
-    for uri in record.health_categories:
+    for uri in p.get("health_categories") or ():
         add(("health_category", uri, None))
-    for uri in record.themes:
+    for uri in p.get("themes") or ():
         add(("theme", uri, None))
-    if record.access_rights:
-        add(("access_rights", record.access_rights, None))
-    if record.publisher is not None:
-        name = record.publisher.name
-        value = record.publisher.iri or pick(name) or None
+    if p.get("access_rights"):
+        add(("access_rights", p["access_rights"], None))
+    agent = p.get("publisher")
+    if agent:
+        name = agent.get("name") or {}
+        value = agent.get("iri") or pick(name) or None
         if value:
-            add(("publisher", value, json.dumps(name, sort_keys=True) if name else None))
-    for uri in record.coding_systems:
+            add(("publisher", value, publisher_label(agent)))
+    for uri in p.get("coding_systems") or ():
         add(("coding_system", uri, None))
-    for uri in sorted({*record.standards, *(d.format for d in record.distributions if d.format)}):
+    formats = [d.get("format") for d in p.get("distributions") or () if d.get("format")]
+    for uri in sorted({*(p.get("standards") or ()), *formats}):
         add(("standard", uri, None))
-    for uri in record.languages:
+    for uri in p.get("languages") or ():
         add(("language", uri, None))
-    band = population_band(record.number_of_unique_individuals)
+    band = population_band(p.get("number_of_unique_individuals"))
     if band:
         add(("population", band, None))
-    for band in age_bands(record.min_typical_age, record.max_typical_age):
+    for band in age_bands(p.get("min_typical_age"), p.get("max_typical_age")):
         add(("age", band, None))
-    for band in temporal_bands([(p.start, p.end) for p in record.temporal]):
+    periods = [(_years(t.get("start")), _years(t.get("end"))) for t in p.get("temporal") or ()]
+    for band in temporal_bands(periods):
         add(("temporal", band, None))
     return list(dict.fromkeys(rows))
+
+
+def facet_values(record: DatasetRecord) -> list[tuple[str, str, str | None]]:
+    """The (facet, value, label) rows of one record (see :func:`facet_rows`)."""
+    return facet_rows(record.model_dump(mode="json"))
 
 
 def value_label(facet_key: str, value: str, stored: str | None, lang: str) -> str:
@@ -162,6 +187,8 @@ def value_label(facet_key: str, value: str, stored: str | None, lang: str) -> st
             names = json.loads(stored)
         except ValueError:
             names = None
+        if isinstance(names, dict) and ("iri" in names or isinstance(names.get("name"), dict)):
+            names = names.get("name") or {}  # a publisher's agent
         if isinstance(names, dict) and names:
             return pick(names, lang) or value
     return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or value

@@ -5,11 +5,18 @@ the same for many rows at once with few statements (reindexing, bulk loads, the 
 delete a record's old index rows first, so indexing twice gives the same index.
 
 ``search_values.total`` holds each facet value's count over the whole catalogue, kept up to date here,
-so the facet counts of an unfiltered search need no scan; :func:`reindex_all` recomputes it.
+so the facet counts of an unfiltered search need no scan; :func:`reindex_all` recomputes it. Every
+change also sets a new random ``search_meta`` generation, which tells each process that its
+in-memory facet index is stale.
+
+Statements go to the driver in batches (:mod:`kimed.catalog.search.raw`), and projections are read as
+the stored JSON, not validated again with pydantic.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -20,20 +27,20 @@ from sqlalchemy.orm import Session
 
 from kimed.catalog.models import DatasetRow
 from kimed.catalog.projection import DatasetRecord
-from kimed.catalog.search.facets import facet_values
+from kimed.catalog.search import raw
+from kimed.catalog.search.facets import facet_rows
 from kimed.catalog.search.text import analyse, fold
 
 CHUNK = 500
 _VOCAB_FIELDS = ("health_categories", "health_themes", "coding_systems", "standards", "themes")
+_TABLES = ("dataset_facets", "search_periods", "dataset_search")
 
 
-def _is_pg(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _day(pg: bool, value: date | None) -> date | str | None:
-    """Dates go to SQLite as ISO text (what its DATE columns hold), to PostgreSQL as dates."""
-    return value if pg or value is None else value.isoformat()
+def _day(value: str | date | None) -> str | None:
+    """Dates as ISO text: what SQLite's DATE columns hold, and what PostgreSQL casts to date."""
+    if value is None:
+        return None
+    return value[:10] if isinstance(value, str) else value.isoformat()
 
 
 def _chunks(items: Sequence, size: int = CHUNK):
@@ -47,143 +54,165 @@ def _in(name: str, values: Sequence) -> tuple[str, dict]:
     return ", ".join(f":{p}" for p in params), params
 
 
-def _labels_text(record: DatasetRecord) -> list[str]:
-    """Vocabulary labels (en and de) and codes of the record's concepts, its publisher and id."""
-    out = [record.identifier]
-    for name in _VOCAB_FIELDS:
-        out += [_concept_text(uri) for uri in getattr(record, name)]
-    if record.publisher is not None:
-        out += list(record.publisher.name.values())
-    return out
-
-
 @lru_cache(maxsize=4096)
 def _concept_text(uri: str) -> str:
-    """The code and the English and German labels of a vocabulary concept ("" if unknown)."""
+    """The analysed code and English and German labels of a vocabulary concept ("" if unknown)."""
     from kimed.vocab import lookup
 
     concept = lookup(uri)
     if concept is None:
         return ""
-    return " ".join([concept.code, concept.labels.get("en", ""), concept.labels.get("de", "")])
+    return analyse([concept.code, concept.labels.get("en", ""), concept.labels.get("de", "")])
 
 
-def document(record: DatasetRecord) -> dict[str, str]:
-    """The analysed text of each indexed field of a record."""
+def document(p: dict | DatasetRecord) -> dict[str, str]:
+    """The analysed text of each indexed field of a projection (JSON dict) or record."""
+    if isinstance(p, DatasetRecord):
+        p = p.model_dump(mode="json")
+    labels = [analyse(p.get("identifier") or "")]
+    for name in _VOCAB_FIELDS:
+        labels += [_concept_text(uri) for uri in p.get(name) or ()]
+    agent = p.get("publisher")
+    if agent:
+        labels += [analyse(n) for n in (agent.get("name") or {}).values()]
     return {
-        "title": analyse(record.title.values()),
-        "keywords": analyse(k for words in record.keywords.values() for k in words),
-        "description": analyse(record.description.values()),
-        "labels": analyse(_labels_text(record)),
+        "title": analyse((p.get("title") or {}).values()),
+        "keywords": analyse(k for words in (p.get("keywords") or {}).values() for k in words),
+        "description": analyse((p.get("description") or {}).values()),
+        "labels": " ".join(x for x in labels if x),
     }
 
 
-def _sort_key(record: DatasetRecord, lang: str) -> str:
-    title = record.title
+def _sort_key(p: dict, lang: str) -> str:
+    title = p.get("title") or {}
     return fold(title.get(lang) or title.get("en") or next(iter(title.values()), "")
-                or record.identifier)[:200]
+                or p.get("identifier") or "")[:200]
+
+
+def bump_generation(session: Session) -> None:
+    """Tell every process that the index changed (see kimed.catalog.search.memory)."""
+    raw.execute(session, "UPDATE search_meta SET value = :g WHERE name = 'generation'",
+                {"g": secrets.randbits(62)})
 
 
 def _delete(session: Session, ids: Sequence[int]) -> Counter:
     """Remove the index rows of ``ids``; return the facet value counts to take off."""
     removed: Counter = Counter()
+    pg = raw.is_pg(session)
     for chunk in _chunks(ids):
         marks, params = _in("d", chunk)
-        for (value_id,) in session.execute(sa.text(
-                f"SELECT value_id FROM dataset_facets WHERE dataset_id IN ({marks})"), params):
+        present = raw.column(session, "SELECT dataset_id FROM dataset_search "
+                             f"WHERE dataset_id IN ({marks})", params)
+        if not present:
+            continue
+        marks, params = _in("d", present)
+        for value_id in raw.column(session, "SELECT value_id FROM dataset_facets "
+                                   f"WHERE dataset_id IN ({marks})", params):
             removed[value_id] -= 1
-        for table in ("dataset_facets", "search_periods", "dataset_search"):
-            session.execute(sa.text(f"DELETE FROM {table} WHERE dataset_id IN ({marks})"), params)
-        if not _is_pg(session):
-            session.execute(sa.text(f"DELETE FROM dataset_fts WHERE rowid IN ({marks})"), params)
+        for table in _TABLES:
+            raw.execute(session, f"DELETE FROM {table} WHERE dataset_id IN ({marks})", params)
+        if not pg:
+            raw.execute(session, f"DELETE FROM dataset_fts WHERE rowid IN ({marks})", params)
     return removed
 
 
 def _apply_totals(session: Session, delta: Counter) -> None:
     changes = [{"id": k, "d": v} for k, v in sorted(delta.items()) if v]
-    if changes:
-        session.execute(sa.text("UPDATE search_values SET total = total + :d WHERE id = :id"),
-                        changes)
+    raw.execute_many(session, "UPDATE search_values SET total = total + :d WHERE id = :id",
+                     changes)
 
 
 def _value_ids(session: Session, rows: set[tuple[str, str, str | None]]) -> dict[tuple, int]:
     """Ids of (facet, value) pairs, creating missing ones and refreshing stored labels."""
-    plain = [{"f": f, "v": v} for f, v, label in sorted(rows, key=str) if label is None]
-    labelled = [{"f": f, "v": v, "l": label} for f, v, label in sorted(rows, key=str)
-                if label is not None]
-    if plain:
-        session.execute(sa.text(
-            "INSERT INTO search_values (facet, value, total) VALUES (:f, :v, 0) "
-            "ON CONFLICT (facet, value) DO NOTHING"), plain)
-    if labelled:
-        session.execute(sa.text(
-            "INSERT INTO search_values (facet, value, label, total) VALUES (:f, :v, :l, 0) "
-            "ON CONFLICT (facet, value) DO UPDATE SET label = excluded.label "
-            "WHERE search_values.label IS NULL OR search_values.label <> excluded.label"),
-            labelled)
     ids: dict[tuple, int] = {}
+    labels: dict[tuple, str | None] = {}
     by_facet: dict[str, list[str]] = {}
-    for f, v, _label in rows:
+    for f, v, label in rows:
         by_facet.setdefault(f, []).append(v)
+        labels[(f, v)] = label
+    known: dict[tuple, str | None] = {}
     for f, values in by_facet.items():
         for chunk in _chunks(sorted(set(values))):
             marks, params = _in("v", chunk)
-            for vid, value in session.execute(sa.text(
-                    f"SELECT id, value FROM search_values WHERE facet = :f AND value IN ({marks})"),
-                    {"f": f, **params}):
+            for vid, value, label in raw.fetch(session, "SELECT id, value, label FROM "
+                                               f"search_values WHERE facet = :f AND value IN "
+                                               f"({marks})", {"f": f, **params}):
                 ids[(f, value)] = vid
+                known[(f, value)] = label
+    missing = [{"f": f, "v": v, "l": labels[(f, v)]} for f, v in sorted(labels)
+               if (f, v) not in ids]
+    stale = [{"id": ids[k], "l": label} for k, label in sorted(labels.items(), key=str)
+             if k in ids and label is not None and known[k] != label]
+    raw.execute_many(session, "INSERT INTO search_values (facet, value, label, total) "
+                     "VALUES (:f, :v, :l, 0) ON CONFLICT (facet, value) DO NOTHING", missing)
+    raw.execute_many(session, "UPDATE search_values SET label = :l WHERE id = :id", stale)
+    if missing:
+        for f in sorted({m["f"] for m in missing}):
+            values = sorted({m["v"] for m in missing if m["f"] == f})
+            for chunk in _chunks(values):
+                marks, params = _in("v", chunk)
+                for vid, value in raw.fetch(session, "SELECT id, value FROM search_values "
+                                            f"WHERE facet = :f AND value IN ({marks})",
+                                            {"f": f, **params}):
+                    ids[(f, value)] = vid
     return ids
 
 
-def index_datasets(session: Session, rows: Iterable[DatasetRow]) -> int:
+_PG_DOCUMENT = ("setweight(to_tsvector('simple', u.title), 'A') || "
+                "setweight(to_tsvector('simple', u.keywords), 'B') || "
+                "setweight(to_tsvector('simple', u.description), 'C') || "
+                "setweight(to_tsvector('simple', u.labels), 'D')")
+
+
+def index_datasets(session: Session, rows: Iterable) -> int:
     """(Re)build the index rows of ``rows`` and return how many were indexed.
 
-    A row is anything with ``id`` and ``projection`` (a flushed DatasetRow, or a result row).
+    A row is anything with ``id`` and ``projection`` (a flushed DatasetRow, or a result row); the
+    projection is read as stored JSON, without validating it again.
     """
     rows = list(rows)
     if not rows:
         return 0
-    pg = _is_pg(session)
+    session.flush()
+    pg = raw.is_pg(session)
     delta = _delete(session, [r.id for r in rows])
-    records = [(row.id, DatasetRecord.model_validate(row.projection)) for row in rows]
-    facets = {rid: facet_values(rec) for rid, rec in records}
+    projections = [(row.id, row.projection if isinstance(row.projection, dict)
+                    else json.loads(row.projection)) for row in rows]
+    facets = {rid: facet_rows(p) for rid, p in projections}
     ids = _value_ids(session, {fv for values in facets.values() for fv in values})
-    search_rows, fts_rows, facet_rows, periods = [], [], [], []
-    for rid, rec in records:
-        doc = document(rec)
+    search_rows, facet_rows_, periods = [], [], []
+    for rid, p in projections:
         search_rows.append({
-            "id": rid, "sort_en": _sort_key(rec, "en"), "sort_de": _sort_key(rec, "de"),
-            "modified": _day(pg, rec.modified), "population": rec.number_of_unique_individuals,
-            "min_age": rec.min_typical_age, "max_age": rec.max_typical_age, **doc,
+            "id": rid, "sort_en": _sort_key(p, "en"), "sort_de": _sort_key(p, "de"),
+            "modified": _day(p.get("modified")),
+            "population": p.get("number_of_unique_individuals"),
+            "min_age": p.get("min_typical_age"), "max_age": p.get("max_typical_age"),
+            **document(p),
         })
-        if not pg:
-            fts_rows.append({"id": rid, **doc})
         for f, v, _label in facets[rid]:
             vid = ids[(f, v)]
-            facet_rows.append({"d": rid, "f": f, "v": vid})
+            facet_rows_.append({"d": rid, "v": vid})
             delta[vid] += 1
-        periods += [{"d": rid, "s": _day(pg, p.start), "e": _day(pg, p.end)} for p in rec.temporal]
-    columns = "dataset_id, sort_en, sort_de, modified, population, min_age, max_age"
-    values = ":id, :sort_en, :sort_de, :modified, :population, :min_age, :max_age"
+        periods += [{"d": rid, "s": _day(t.get("start")), "e": _day(t.get("end"))}
+                    for t in p.get("temporal") or ()]
+    types = {"id": "int", "sort_en": "text", "sort_de": "text", "modified": "date",
+             "population": "bigint", "min_age": "int", "max_age": "int"}
+    targets = {**{("dataset_id" if k == "id" else k): f"u.{k}" for k in types},
+               "created": "(SELECT created_at FROM datasets WHERE id = u.id)"}
     if pg:
-        columns += ", document"
-        values += (", setweight(to_tsvector('simple', :title), 'A') || "
-                   "setweight(to_tsvector('simple', :keywords), 'B') || "
-                   "setweight(to_tsvector('simple', :description), 'C') || "
-                   "setweight(to_tsvector('simple', :labels), 'D')")
-    session.execute(sa.text(f"INSERT INTO dataset_search ({columns}) VALUES ({values})"),
-                    search_rows)
-    if fts_rows:
-        session.execute(sa.text(
-            "INSERT INTO dataset_fts (rowid, title, keywords, description, labels) "
-            "VALUES (:id, :title, :keywords, :description, :labels)"), fts_rows)
-    if facet_rows:
-        session.execute(sa.text("INSERT INTO dataset_facets (dataset_id, facet, value_id) "
-                                "VALUES (:d, :f, :v)"), facet_rows)
-    if periods:
-        session.execute(sa.text("INSERT INTO search_periods (dataset_id, start_date, end_date) "
-                                "VALUES (:d, :s, :e)"), periods)
+        types |= {k: "text" for k in ("title", "keywords", "description", "labels")}
+        targets["document"] = _PG_DOCUMENT
+    raw.insert_many(session, "dataset_search", search_rows, types, targets)
+    if not pg:
+        raw.execute_many(session, "INSERT INTO dataset_fts (rowid, title, keywords, description, "
+                         "labels) VALUES (:id, :title, :keywords, :description, :labels)",
+                         search_rows)
+    raw.insert_many(session, "dataset_facets", facet_rows_,
+                    {"d": "int", "v": "int"}, {"dataset_id": "u.d", "value_id": "u.v"})
+    raw.insert_many(session, "search_periods", periods, {"d": "int", "s": "date", "e": "date"},
+                    {"dataset_id": "u.d", "start_date": "u.s", "end_date": "u.e"})
     _apply_totals(session, delta)
+    bump_generation(session)
     return len(rows)
 
 
@@ -196,23 +225,25 @@ def index_dataset(session: Session, row: DatasetRow) -> None:
 
 def unindex_dataset(session: Session, dataset_id: int) -> None:
     """Remove one dataset from the index (call before deleting its row)."""
+    session.flush()
     _apply_totals(session, _delete(session, [dataset_id]))
+    bump_generation(session)
 
 
 def reindex_all(session: Session, batch: int = CHUNK) -> int:
     """Rebuild the whole index from the stored projections; return the number of records."""
-    pg = _is_pg(session)
-    for table in ("dataset_facets", "search_periods", "dataset_search", "search_values"):
-        session.execute(sa.text(f"DELETE FROM {table}"))
-    if not pg:
-        session.execute(sa.text("DELETE FROM dataset_fts"))
+    session.flush()
+    for table in (*_TABLES, "search_values"):
+        raw.execute(session, f"DELETE FROM {table}")
+    if not raw.is_pg(session):
+        raw.execute(session, "DELETE FROM dataset_fts")
     ids = list(session.scalars(sa.select(DatasetRow.id).order_by(DatasetRow.id)))
     done = 0
     for chunk in _chunks(ids, batch):
         rows = session.execute(sa.select(DatasetRow.id, DatasetRow.projection)
                                .where(DatasetRow.id.in_(chunk))).all()
         done += index_datasets(session, rows)
-    session.execute(sa.text(
-        "UPDATE search_values SET total = (SELECT count(*) FROM dataset_facets f "
-        "WHERE f.value_id = search_values.id)"))
+    raw.execute(session, "UPDATE search_values SET total = (SELECT count(*) FROM dataset_facets f "
+                "WHERE f.value_id = search_values.id)")
+    bump_generation(session)
     return done

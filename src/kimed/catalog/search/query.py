@@ -14,7 +14,7 @@ from datetime import date
 
 from kimed.catalog.search.facets import BAND_ORDER, VALUE_FACETS
 
-SORTS = ("relevance", "title", "modified", "size")
+SORTS = ("relevance", "title", "modified", "size", "newest")
 LANGS = ("en", "de")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -96,14 +96,17 @@ class SearchQuery:
         return self
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str | list[str]]) -> SearchQuery:
+    def from_params(cls, params) -> SearchQuery:
         """Read URL query parameters: q, facet keys, age_min, age_max, from, to, sort, page,
-        per_page, lang, typing. Unknown parameters are ignored."""
+        per_page, lang, typing. Unknown parameters are ignored.
+
+        ``params`` may be a mapping of names to a value or a list of values, a multi-dict with
+        ``getlist`` (Starlette's ``QueryParams``, Werkzeug's ``MultiDict``), or (name, value) pairs
+        such as :meth:`to_params` gives. A facet parameter may repeat (its values are OR-ed)."""
+        params = _multi(params)
+
         def values(name: str) -> list[str]:
-            raw = params.get(name)
-            if raw is None:
-                return []
-            return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+            return params.get(name, [])
 
         def one(name: str) -> str | None:
             got = [v for v in values(name) if v.strip() != ""]
@@ -157,6 +160,19 @@ class SearchQuery:
         return out
 
 
+def _multi(params) -> dict[str, list[str]]:
+    """Every parameter's values as a list, whatever the container."""
+    if hasattr(params, "getlist") and hasattr(params, "keys"):
+        return {k: [str(v) for v in params.getlist(k)] for k in params.keys()}  # noqa: SIM118
+    if isinstance(params, Mapping):
+        return {k: [v] if isinstance(v, str) else [str(x) for x in (v or [])]
+                for k, v in params.items() if v is not None}
+    out: dict[str, list[str]] = {}
+    for key, value in params:
+        out.setdefault(key, []).append(str(value))
+    return out
+
+
 def _raise_once(name: str):
     raise SearchError(name, "must be given at most once")
 
@@ -194,6 +210,17 @@ class Hit:
     access_rights: str | None
     publisher: str | None
     score: float | None = None
+    publisher_iri: str | None = None
+    """The publisher's IRI (None for a publisher without one)."""
+    publisher_value: str | None = None
+    """The publisher facet value: its IRI, or its name when it has none."""
+    publisher_slug: str | None = None
+    """The publisher's URL slug, as :func:`kimed.catalog.search.publishers` gives it."""
+    snippet_parts: list[tuple[str, bool]] = field(default_factory=list)
+    """``description_snippet`` cut into (text, matched) parts, for highlighting; the text is
+    plain (escape it when writing HTML)."""
+    modified: str | None = None
+    """dct:modified as ISO date text."""
 
 
 @dataclass

@@ -48,20 +48,45 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-@lru_cache(maxsize=200_000)
+class _StemCache(dict):
+    """Folded token -> stem; a plain dict lookup is the fast path of indexing."""
+
+    LIMIT = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        german, english = _stemmers()
+        value = self[token] = english.stemWord(german.stemWord(token))
+        return value
+
+
+_STEMS = _StemCache()
+
+
 def stem(token: str) -> str:
     """The stem of one folded token (German Snowball, then English Snowball)."""
-    german, english = _stemmers()
-    return english.stemWord(german.stemWord(token))
+    return _STEMS[token]
 
 
 def stems(text: str) -> list[str]:
     """The stems of every word of ``text``, in order."""
-    return [stem(t) for t in tokens(text)]
+    return list(map(_STEMS.__getitem__, _TOKEN.findall(fold(text))))
+
+
+@lru_cache(maxsize=8192)
+def _analyse_short(text: str) -> str:
+    return " ".join(map(_STEMS.__getitem__, _TOKEN.findall(fold(text))))
 
 
 def analyse(parts) -> str:
     """Index text for a field: the stems of all ``parts`` joined by spaces."""
     if isinstance(parts, str):
         parts = [parts]
-    return " ".join(s for part in parts if part for s in stems(part))
+    out = []
+    for part in parts:
+        if not part:
+            continue
+        out.append(_analyse_short(part) if len(part) <= 60 else
+                   " ".join(map(_STEMS.__getitem__, _TOKEN.findall(fold(part)))))
+    return " ".join(s for s in out if s)

@@ -1,7 +1,9 @@
 """Search: full-text index, facet values and the numbers that search filters and sorts by.
 
 On SQLite the words live in an FTS5 table ``dataset_fts`` (rowid = dataset id); on PostgreSQL in
-the tsvector column ``dataset_search.document`` with a GIN index. See kimed.catalog.search.
+the tsvector column ``dataset_search.document`` with a GIN index. ``search_meta`` holds the index
+generation that every (un)indexing changes, so each process knows when its in-memory facet index
+(kimed.catalog.search.memory) is stale. See kimed.catalog.search.
 
 Revision ID: 0002
 Revises: 0001
@@ -34,6 +36,7 @@ def upgrade() -> None:
         sa.Column("sort_en", sa.Text),
         sa.Column("sort_de", sa.Text),
         sa.Column("modified", sa.Date),
+        sa.Column("created", sa.DateTime(timezone=True)),
         sa.Column("population", sa.BigInteger),
         sa.Column("min_age", sa.Integer),
         sa.Column("max_age", sa.Integer),
@@ -48,22 +51,28 @@ def upgrade() -> None:
     op.create_index("ix_dataset_search_modified", "dataset_search", ["modified", "dataset_id"])
     op.create_index("ix_dataset_search_population", "dataset_search",
                     ["population", "dataset_id"])
+    op.create_index("ix_dataset_search_created", "dataset_search", ["created", "dataset_id"])
+    op.create_table(
+        "search_meta",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("value", sa.BigInteger, nullable=False),
+    )
+    op.execute("INSERT INTO search_meta (name, value) VALUES ('generation', 0)")
+    # No foreign keys on the two tables below: they take a row per facet value or period, and a
+    # foreign-key check per row would cost more than the insert. Their rows are removed by
+    # unindex_dataset (called by delete_dataset) and by reindex_all.
     op.create_table(
         "dataset_facets",
-        sa.Column("dataset_id", sa.Integer,
-                  sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("facet", sa.String(32), nullable=False),
-        sa.Column("value_id", sa.Integer,
-                  sa.ForeignKey("search_values.id", ondelete="CASCADE"), nullable=False),
-        sa.PrimaryKeyConstraint("dataset_id", "facet", "value_id", name="pk_dataset_facets"),
+        sa.Column("dataset_id", sa.Integer, nullable=False),
+        sa.Column("value_id", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("dataset_id", "value_id", name="pk_dataset_facets"),
         sqlite_with_rowid=False,
     )
     op.create_index("ix_dataset_facets_value", "dataset_facets", ["value_id", "dataset_id"])
     op.create_table(
         "search_periods",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("dataset_id", sa.Integer,
-                  sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column("dataset_id", sa.Integer, nullable=False, index=True),
         sa.Column("start_date", sa.Date),
         sa.Column("end_date", sa.Date),
     )
@@ -81,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         op.execute("DROP TABLE IF EXISTS dataset_fts")
+    op.drop_table("search_meta")
     op.drop_table("search_periods")
     op.drop_table("dataset_facets")
     op.drop_table("dataset_search")
