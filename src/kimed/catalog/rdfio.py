@@ -152,7 +152,7 @@ def parse_file(path: Path, fmt: str | None = None, max_bytes: int | None = None)
 
 
 def _public_id(name: str) -> str:
-    return Path(name).resolve().as_uri() if name and not name.startswith("<") else "urn:kimed:input"
+    return Path(name).absolute().as_uri() if name and not name.startswith("<") else "urn:kimed:input"
 
 
 def _as_input_error(exc: Exception, text: str, name: str, fmt: str) -> RdfInputError:
