@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.baseline_size})
-    console = Console()
+    console = Console(width=150)
     results: dict[tuple[str, int], dict] = {}
     t_all = time.perf_counter()
     with Progress(console=console, transient=True) as progress:

@@ -15,6 +15,7 @@ kimed.catalog.search.reference computes the same in SQL alone; tests compare the
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
@@ -50,6 +51,7 @@ FACET_LIMIT = 50
 RANK_ALL = 10_000  # rank every word match up to this many (see _relevance_page)
 RANK_IDS = 2_000  # PostgreSQL: rank the matches by id up to this many
 TEXT_CACHE = 256  # word matches kept per process (keyed by index generation and query)
+_TEXT_LOCK = threading.Lock()
 
 
 def _text_bits(session: Session, p: Plan, idx: FacetIndex) -> int:
@@ -57,12 +59,15 @@ def _text_bits(session: Session, p: Plan, idx: FacetIndex) -> int:
     choosing facet values repeat the same words)."""
     key = (p.pg, repr(p.expr))
     cache = idx.cache.setdefault("text", OrderedDict())
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    bits = cache[key] = _match_words(session, p, idx)
-    while len(cache) > TEXT_CACHE:
-        cache.popitem(last=False)
+    with _TEXT_LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    bits = _match_words(session, p, idx)
+    with _TEXT_LOCK:
+        cache[key] = bits
+        while len(cache) > TEXT_CACHE:
+            cache.popitem(last=False)
     return bits
 
 
