@@ -5,7 +5,8 @@ Fixtures (use them from any module under tests/browser):
 ``live_settings`` (session)
     The :class:`kimed.settings.Settings` of the live server: a fresh data directory (from
     ``tmp_path_factory``) with its SQLite database, already migrated and holding the demo
-    catalogue (``import_files(demo_files())``). Open it with ``kimed.db.Database(
+    catalogue (``import_files(demo_files())``), then the algorithm demo (``import_algorithms``
+    of ``kimed.catalog.algorithms.demo.demo_files()``). Open it with ``kimed.db.Database(
     live_settings.effective_database_url)`` to add rows a test needs (users, say); the server
     sees them at once. Tests share this database, so add only what does not disturb others.
 ``live_server`` (session)
@@ -68,7 +69,9 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def live_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A fresh data directory with a SQLite database holding the demo catalogue."""
+    """A fresh data directory with a SQLite database holding the demo datasets and algorithms."""
+    from kimed.catalog.algorithms.demo import demo_files as algorithm_demo_files
+    from kimed.catalog.algorithms.importer import import_algorithms
     from kimed.catalog.demo import demo_files
     from kimed.catalog.importer import import_files
     from kimed.db import Database
@@ -80,6 +83,8 @@ def live_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         database.migrate()
         with database.session() as session:
             import_files(session, demo_files())
+        with database.session() as session:  # after the datasets: its links point to them
+            import_algorithms(session, algorithm_demo_files())
     finally:
         database.dispose()
     return settings

@@ -28,7 +28,7 @@ from kimed.web.present import dataset_path
 HERE = Path(__file__).parent
 API_DESCRIPTION = """The KIMed Portal's JSON API: search the catalogue of health data sources
 (HealthDCAT-AP Release 8), read a record's projection and validation findings, list publishers,
-facets and controlled vocabularies. Errors name the parameter and the rule it breaks. The DCAT
+facets and controlled vocabularies, and the AI algorithms (MLDCAT-AP 3.1.0) with their datasets. Errors name the parameter and the rule it breaks. The DCAT
 feed for harvesters is at `/catalog`. See docs/api.md."""
 
 
@@ -146,7 +146,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from kimed.web.routes import api, datasets, dcat, editing, home, login, publishers, search
+    from kimed.web.routes import (
+        algorithms,
+        api,
+        datasets,
+        dcat,
+        editing,
+        home,
+        login,
+        publishers,
+        search,
+    )
+    from kimed.web.routes.api import algorithms as api_algorithms
     from kimed.web.routes.api import editing as api_editing
 
     app.include_router(home.router)
@@ -155,7 +166,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(editing.router)  # before datasets: /datasets/{id}/edit, /datasets/new
     app.include_router(datasets.router)
     app.include_router(publishers.router)
+    app.include_router(algorithms.router)
     app.include_router(dcat.router)
+    # before api: /api/datasets/{id}/algorithms would otherwise match /api/datasets/{id:path}
+    app.include_router(api_algorithms.router, prefix="/api")
     app.include_router(api.router)
     app.include_router(api_editing.router, prefix="/api")
     return app

@@ -14,10 +14,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from kimed.catalog.algorithms.links import algorithms_for_dataset
 from kimed.catalog.models import DatasetRow
 from kimed.catalog.rdfio import MEDIA_TYPES, serialize
 from kimed.catalog.store import find_dataset, graph_of, record_of
 from kimed.web.agents import slug_map
+from kimed.web.algorithms_present import algorithm_path, match_view
 from kimed.web.deps import LangDep, RenderDep, SessionDep
 from kimed.web.negotiation import EXTENSIONS, HTML, SUFFIXES, choose
 from kimed.web.present import access_badge, dataset_path, findings, groups
@@ -81,6 +83,8 @@ def dataset_page(identifier: str, request: Request, session: SessionDep, lang: L
         "findings": findings(row), "access": access_badge(rec.access_rights, lang),
         "downloads": downloads, "schema_json": script_json(dataset_jsonld(rec, page_url, lang)),
         "publisher_url": publisher_link(rec.publisher) if rec.publisher else None,
+        "algorithms": [match_view(m, algorithm_path(m.identifier), lang)
+                       for m in algorithms_for_dataset(session, row)],
     }, headers={"Vary": "Accept, Accept-Language, Cookie",
                 "Link": ", ".join(f'<{d["url"]}>; rel="alternate"; type="{d["media"]}"'
                                   for d in downloads)})
