@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 PASSWORD = "a browser test passphrase"
 PUBLISHER = "https://tests.kimed.example/publisher"
@@ -41,7 +42,7 @@ def test_edit_a_record_see_the_error_fix_it_and_save(page, screenshot, holder):
     screenshot(page, "1-login")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/datasets/test-heart-1/edit$"), timeout=SLOW_MS)
-    assert page.get_by_text("Signed in as").is_visible()
+    expect(page.get_by_text("Signed in as")).to_be_visible(timeout=SLOW_MS)
     title = page.get_by_label("Title (English)")
     assert title.input_value() == "Heart failure registry test"
     screenshot(page, "2-form")
@@ -52,7 +53,7 @@ def test_edit_a_record_see_the_error_fix_it_and_save(page, screenshot, holder):
     error = page.locator("#f-title .field-error")
     error.wait_for(timeout=SLOW_MS)
     assert "dct:title" in error.inner_text() and "PUBLIC" in error.inner_text()
-    assert page.locator("#form-errors").is_visible()
+    expect(page.locator("#form-errors")).to_be_visible()
     assert page.get_by_label("Title (English)").get_attribute("aria-invalid") == "true"
     screenshot(page, "3-error")
 
@@ -64,5 +65,5 @@ def test_edit_a_record_see_the_error_fix_it_and_save(page, screenshot, holder):
     screenshot(page, "4-saved")
 
     page.get_by_role("button", name="Log out").click()
-    page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("link", name="Log in").is_visible()
+    page.wait_for_url(re.compile(r"/$"), timeout=SLOW_MS)
+    expect(page.get_by_role("link", name="Log in")).to_be_visible(timeout=SLOW_MS)
