@@ -30,6 +30,7 @@ from kimed.catalog.search import raw
 from kimed.catalog.search.expression import (
     Expression,
     head_fts5,
+    head_tsquery,
     to_fts5_any,
     to_tsquery,
     to_tsquery_any,
@@ -86,25 +87,10 @@ def _index_scans(session: Session, pg: bool):
         raw.execute(session, "SELECT set_config('enable_seqscan', :v, true)", {"v": before})
 
 
-def _loose(tsquery: str) -> str:
-    """``tsquery`` with phrases read as AND: what ``dataset_text.words`` (no positions) can
-    answer. Only for queries without negation."""
-    return tsquery.replace(" <-> ", " & ")
-
-
-def _pg_word_ids(session: Session, tsquery: str, positive: str | None = None) -> list[int]:
-    """Ids of the records that match ``tsquery``, through the narrow ``dataset_text`` table.
-    A query with a phrase is answered by ``dataset_search.document`` (which keeps positions)
-    for the candidates that have all the words of ``positive`` (the query without its
-    negation)."""
+def _pg_word_ids(session: Session, tsquery: str) -> list[int]:
     with _index_scans(session, True):
-        if " <-> " not in tsquery:
-            return raw.column(session, "SELECT dataset_id FROM dataset_text "
-                              "WHERE words @@ CAST(:q AS tsquery)", {"q": tsquery})
-        return raw.column(session, "SELECT t.dataset_id FROM dataset_text t JOIN dataset_search "
-                          "s ON s.dataset_id = t.dataset_id WHERE t.words @@ CAST(:c AS tsquery) "
-                          "AND s.document @@ CAST(:q AS tsquery)",
-                          {"q": tsquery, "c": _loose(positive or tsquery)})
+        return raw.column(session, "SELECT dataset_id FROM dataset_search "
+                          "WHERE document @@ CAST(:q AS tsquery)", {"q": tsquery})
 
 
 def _match_words(session: Session, p: Plan, idx: FacetIndex) -> int:
@@ -117,7 +103,7 @@ def _match_words(session: Session, p: Plan, idx: FacetIndex) -> int:
                              {"q": to_fts5_any(expr.negative)})
         return idx.universe & ~idx.to_bits(ids)
     if p.pg:
-        ids = _pg_word_ids(session, to_tsquery(expr), to_tsquery(Expression(expr.positive)))
+        ids = _pg_word_ids(session, to_tsquery(expr))
     else:
         ids = raw.column(session, "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :q",
                          {"q": fts5_match(expr)})
@@ -144,14 +130,12 @@ def _and(sets, start: int | None = None) -> int | None:
 
 def _ranked(session: Session, p: Plan, head: bool) -> tuple[str, dict]:
     """SQL for (id, score) of the word matches, best first: all of them, or (``head``) only
-    those whose title or keywords match. On PostgreSQL always the latter, scored on
-    ``dataset_text.head`` (title and keyword lexemes) alone, which reads no wide document."""
-    if p.pg:  # head only: the title and keyword lexemes in dataset_text.head
-        q = to_tsquery(Expression(p.expr.positive))
-        return (f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', head, CAST(:q AS tsquery), 1)"
-                " AS r FROM dataset_text WHERE words @@ CAST(:c AS tsquery) "
-                "AND head @@ CAST(:q AS tsquery) ORDER BY r DESC, dataset_id"),\
-            {"q": q, "c": _loose(q)}
+    those whose title or keywords match."""
+    if p.pg:
+        q = head_tsquery(p.expr.positive) if head else to_tsquery(p.expr)
+        return (f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', document, CAST(:q AS tsquery), 1)"
+                " AS r FROM dataset_search WHERE document @@ CAST(:q AS tsquery) "
+                "ORDER BY r DESC, dataset_id"), {"q": q}
     q = head_fts5(p.expr.positive) if head else fts5_match(p.expr)
     return (f"SELECT rowid, -bm25(dataset_fts, {FTS5_WEIGHTS}) AS r FROM dataset_fts "
             "WHERE dataset_fts MATCH :q ORDER BY r DESC, rowid"), {"q": q}
@@ -173,18 +157,10 @@ def _relevance_page(session: Session, p: Plan, query: SearchQuery, idx: FacetInd
 
     Ranking costs time per ranked record, so: a few matches are ranked by id; up to RANK_ALL word
     matches are all ranked; beyond that, only the records whose title or keywords match are
-    ranked, as long as they fill the page (else all are ranked). On PostgreSQL, beyond RANK_IDS
-    matches the title/keyword matches are ranked first, else all matches by id. See
-    docs/search.md.
+    ranked, as long as they fill the page (else all are ranked). See docs/search.md.
     """
     want = query.offset + query.per_page
-    if p.pg and total > RANK_IDS:
-        data = match.to_bytes(idx.width, "little")
-        with _index_scans(session, True):
-            found = _first(session, *_ranked(session, p, head=True), data, want)
-        if len(found) == want:
-            return found[query.offset:]
-    if p.pg:
+    if p.pg and total <= RANK_IDS:
         rows = raw.fetch(session, f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', document, "
                          "CAST(:q AS tsquery), 1) AS r FROM dataset_search "
                          "WHERE dataset_id = ANY(CAST(:ids AS int[])) "

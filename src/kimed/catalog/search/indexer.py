@@ -36,10 +36,6 @@ _VOCAB_FIELDS = ("health_categories", "health_themes", "coding_systems", "standa
 _TABLES = ("dataset_facets", "search_periods", "dataset_search")
 
 
-def _tables(pg: bool) -> tuple[str, ...]:
-    return (*_TABLES, "dataset_text") if pg else _TABLES
-
-
 def _day(value: str | date | None) -> str | None:
     """Dates as ISO text: what SQLite's DATE columns hold, and what PostgreSQL casts to date."""
     if value is None:
@@ -113,7 +109,7 @@ def _delete(session: Session, ids: Sequence[int]) -> Counter:
         for value_id in raw.column(session, "SELECT value_id FROM dataset_facets "
                                    f"WHERE dataset_id IN ({marks})", params):
             removed[value_id] -= 1
-        for table in _tables(pg):
+        for table in _TABLES:
             raw.execute(session, f"DELETE FROM {table} WHERE dataset_id IN ({marks})", params)
         if not pg:
             raw.execute(session, f"DELETE FROM dataset_fts WHERE rowid IN ({marks})", params)
@@ -207,12 +203,7 @@ def index_datasets(session: Session, rows: Iterable) -> int:
         types |= {k: "text" for k in ("title", "keywords", "description", "labels")}
         targets["document"] = _PG_DOCUMENT
     raw.insert_many(session, "dataset_search", search_rows, types, targets)
-    if pg:  # the narrow copy that matching and head ranking read (migration 0002)
-        raw.execute(session, "INSERT INTO dataset_text (dataset_id, head, words) "
-                    "SELECT dataset_id, ts_filter(document, '{a,b}'), strip(document) "
-                    "FROM dataset_search WHERE dataset_id = ANY(CAST(:ids AS int[]))",
-                    {"ids": [r["id"] for r in search_rows]})
-    else:
+    if not pg:
         raw.execute_many(session, "INSERT INTO dataset_fts (rowid, title, keywords, description, "
                          "labels) VALUES (:id, :title, :keywords, :description, :labels)",
                          search_rows)
@@ -242,7 +233,7 @@ def unindex_dataset(session: Session, dataset_id: int) -> None:
 def reindex_all(session: Session, batch: int = CHUNK) -> int:
     """Rebuild the whole index from the stored projections; return the number of records."""
     session.flush()
-    for table in (*_tables(raw.is_pg(session)), "search_values"):
+    for table in (*_TABLES, "search_values"):
         raw.execute(session, f"DELETE FROM {table}")
     if not raw.is_pg(session):
         raw.execute(session, "DELETE FROM dataset_fts")

@@ -1,8 +1,7 @@
 """Search: full-text index, facet values and the numbers that search filters and sorts by.
 
 On SQLite the words live in an FTS5 table ``dataset_fts`` (rowid = dataset id); on PostgreSQL in
-the tsvector column ``dataset_search.document``, matched through ``dataset_text`` (a narrow copy
-with a GIN index). ``search_meta`` holds the index
+the tsvector column ``dataset_search.document`` with a GIN index. ``search_meta`` holds the index
 generation that every (un)indexing changes, so each process knows when its in-memory facet index
 (kimed.catalog.search.memory) is stale. See kimed.catalog.search.
 
@@ -78,20 +77,7 @@ def upgrade() -> None:
         sa.Column("end_date", sa.Date),
     )
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import TSVECTOR
-
-        # The words again, in a narrow table: ``words`` is the document without positions and
-        # weights (strip), ``head`` the title and keyword lexemes (weights A and B) with positions.
-        # Matching through the GIN index reads the heap rows of every match, and dataset_search's
-        # rows are about 1.4 KB wide; these are about 1 KB, and ranking by ``head`` reads no
-        # document. Phrases are checked against dataset_search.document (see the engine).
-        op.create_table(
-            "dataset_text",
-            sa.Column("dataset_id", sa.Integer, primary_key=True),
-            sa.Column("head", TSVECTOR, nullable=False),
-            sa.Column("words", TSVECTOR, nullable=False),
-        )
-        op.create_index("ix_dataset_text_words", "dataset_text", ["words"],
+        op.create_index("ix_dataset_search_document", "dataset_search", ["document"],
                         postgresql_using="gin")
     else:
         op.execute(
@@ -104,8 +90,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         op.execute("DROP TABLE IF EXISTS dataset_fts")
-    else:
-        op.drop_table("dataset_text")
     op.drop_table("search_meta")
     op.drop_table("search_periods")
     op.drop_table("dataset_facets")
