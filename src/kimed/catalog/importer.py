@@ -76,12 +76,13 @@ class ParsedFile:
     unattached: int
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files to import: the given files, and every RDF file under the given directories."""
+def expand(paths: Iterable[Path], suffixes: Iterable[str] = EXTENSIONS) -> list[Path]:
+    """The given files, and every file with one of ``suffixes`` under the given directories."""
+    wanted = {suffix.lower() for suffix in suffixes}
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS)
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
         elif path.exists():
             out.append(path)
         else:

@@ -26,6 +26,7 @@ from kimed.catalog.algorithms.models import AlgorithmRow
 from kimed.catalog.algorithms.rdf import project_model, split_models
 from kimed.catalog.checks import Problem, ill_typed_literals, unknown_vocabulary_values
 from kimed.catalog.importer import ImportRefused
+from kimed.catalog.importer import expand as expand_files
 from kimed.catalog.namespaces import DCTERMS
 from kimed.catalog.projection import ProjectionError, pick
 from kimed.catalog.rdfio import (
@@ -78,16 +79,7 @@ class ParsedModels:
 
 def expand(paths: Iterable[Path]) -> list[Path]:
     """The given files, and every RDF file and model card under the given directories."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and (
-                p.suffix.lower() in EXTENSIONS or p.suffix.lower() in CARD_SUFFIXES))
-        elif path.exists():
-            out.append(path)
-        else:
-            raise ImportRefused([Problem(str(path), "no such file or directory")])
-    return out
+    return expand_files(paths, {*EXTENSIONS, *CARD_SUFFIXES})
 
 
 def read_graph(path: Path, fmt: str | None, max_bytes: int) -> Graph:
