@@ -6,6 +6,7 @@ A value whose datatype contradicts the HealthDCAT-AP range raises :class:`Projec
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pydantic import BaseModel, Field
@@ -152,8 +153,8 @@ def _typed(value: Node | None, prop: str, kind: type, ranges: str):
     return python
 
 
-def _date(g: Graph, s: Node, p: URIRef, prop: str) -> date | None:
-    value = _one(g, s, p)
+def literal_date(value: Node | None, prop: str) -> date | None:
+    """A date from an xsd:date, xsd:dateTime, xsd:gYear or xsd:gYearMonth literal (first day)."""
     if value is None:
         return None
     python = value.toPython() if isinstance(value, Literal) else None
@@ -161,9 +162,15 @@ def _date(g: Graph, s: Node, p: URIRef, prop: str) -> date | None:
         return python.date()
     if isinstance(python, date):
         return python
-    if isinstance(value, Literal) and len(str(value)) == 4 and str(value).isdigit():
-        return date(int(str(value)), 1, 1)  # xsd:gYear
-    raise ProjectionError(f"{prop}: {value!s:.60} is not an xsd:date or xsd:dateTime [{SPEC}]")
+    text = str(value)
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text)
+    if match and isinstance(value, Literal) and 1 <= int(match.group(2) or 1) <= 12:
+        return date(int(match.group(1)), int(match.group(2) or 1), 1)
+    raise ProjectionError(f"{prop}: {text:.60} is not an xsd:date or xsd:dateTime [{SPEC}]")
+
+
+def _date(g: Graph, s: Node, p: URIRef, prop: str) -> date | None:
+    return literal_date(_one(g, s, p), prop)
 
 
 def _agent(g: Graph, node: Node | None) -> AgentRef | None:

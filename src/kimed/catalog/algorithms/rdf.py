@@ -8,7 +8,6 @@ of a file, so a file with one model round-trips exactly.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -26,7 +25,7 @@ from kimed.catalog.algorithms.model import (
     UseCase,
 )
 from kimed.catalog.namespaces import DCAT, DCTERMS, DQV, FOAF, RDF, RDFS, SKOS, bind_prefixes
-from kimed.catalog.projection import ProjectionError, pick
+from kimed.catalog.projection import ProjectionError, literal_date, pick
 
 MLDCAT = Namespace("http://data.europa.eu/it6/")
 FAIR4ML = Namespace("https://w3id.org/fair4ml#")
@@ -139,19 +138,7 @@ def _typed(value: Node | None, prop: str, kind: type, range_: str):
 
 
 def _date(g: Graph, s: Node, p: URIRef, prop: str) -> date | None:
-    value = _one(g, s, p)
-    if value is None:
-        return None
-    python = value.toPython() if isinstance(value, Literal) else None
-    if hasattr(python, "date") and callable(python.date):
-        return python.date()
-    if isinstance(python, date):
-        return python
-    text = str(value)
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text)  # xsd:gYear, xsd:gYearMonth
-    if match and isinstance(value, Literal) and 1 <= int(match.group(2) or 1) <= 12:
-        return date(int(match.group(1)), int(match.group(2) or 1), 1)
-    raise ProjectionError(f"{prop}: {text:.60} is not an xsd:date or xsd:dateTime [{SPEC}]")
+    return literal_date(_one(g, s, p), prop)
 
 
 def _name(g: Graph, node: Node) -> str:
