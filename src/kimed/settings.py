@@ -31,6 +31,21 @@ class Settings(BaseSettings):
         default=False,
         description="Tests fail instead of skipping when a service or ../shared/data is missing.",
     )
+    quality_check_links: bool = Field(
+        default=False,
+        description="Check that access and download URLs answer, for the quality score.",
+    )
+    quality_link_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=120,
+        description="Seconds to wait for one URL in a quality link check.",
+    )
+    quality_link_cache_hours: float = Field(
+        default=168.0,
+        ge=0,
+        description="How long a link check result is reused before the URL is checked again.",
+    )
     shared_data_dir: Path = Field(
         default=Path(__file__).resolve().parents[3] / "shared" / "data",
         description="Where the reference data of ../shared/data lives (tests and benchmarks).",
