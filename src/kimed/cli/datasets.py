@@ -1,4 +1,4 @@
-"""`kimed datasets list|show|delete`."""
+"""`kimed datasets list|show|delete`, and `kimed datasets dictionary ...` (cli/dictionary.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kimed.cli import dictionary
 from kimed.cli.common import console, fail, open_database
 
 app = typer.Typer(help="List, show and delete dataset records.", no_args_is_help=True)
+app.add_typer(dictionary.app, name="dictionary")
 
 
 @app.command("list")
