@@ -18,8 +18,8 @@ QUALITY_NS = "https://w3id.org/kimed/quality#"
 
 
 def band(points: float) -> str:
-    """The MQA rating of a total: the total is rounded to whole points first."""
-    whole = round(points)
+    """The MQA rating of a total: the total is rounded to whole points first (half up)."""
+    whole = int(points + 0.5)
     return next(name for name, low in BANDS if whole >= low)
 
 
