@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     from kimed.web.routes.api import algorithms as api_algorithms
     from kimed.web.routes.api import editing as api_editing
+    from kimed.web.routes.api import variables as api_variables
 
     app.include_router(home.router)
     app.include_router(search.router)
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dcat.router)
     # before api: /api/datasets/{id}/algorithms would otherwise match /api/datasets/{id:path}
     app.include_router(api_algorithms.router, prefix="/api")
+    app.include_router(api_variables.router, prefix="/api")  # also before api
     app.include_router(api.router)
     app.include_router(api_editing.router, prefix="/api")
     return app
