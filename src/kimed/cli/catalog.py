@@ -67,6 +67,8 @@ def export_command(
                                                            "none exports the whole catalogue")] = None,
     fmt: Format = "ttl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write to this file")] = None,
+    quality: Annotated[bool, typer.Option(
+        "--quality", help="add each dataset's quality score as DQV measurements")] = False,
 ) -> None:
     """Export datasets (or the whole catalogue) as RDF."""
     from kimed.catalog.rdfio import FORMATS, serialize
@@ -78,6 +80,8 @@ def export_command(
     try:
         with db.session() as session:
             graph = export_graph(session, identifiers)
+            if quality:
+                graph = _with_quality(session, graph, identifiers)
     except NotFound as exc:
         raise fail(str(exc)) from None
     finally:
@@ -88,6 +92,17 @@ def export_command(
         err_console.print(f"wrote {len(graph)} triples to {output}")
     else:
         typer.echo(text, nl=False)
+
+
+def _with_quality(session, graph, identifiers):
+    """The exported graph plus DQV measurements (the stored records are not changed)."""
+    from kimed.catalog.quality import checker_for, rows_for, score_rows
+    from kimed.catalog.quality.dqv import with_measurements
+    from kimed.catalog.store import get_dataset
+
+    rows = [get_dataset(session, k) for k in identifiers] if identifiers else rows_for(session)
+    links = checker_for(get_settings(), fetch=False)  # cached link results only
+    return with_measurements(graph, score_rows(rows, links))
 
 
 def validate_command(
