@@ -8,6 +8,8 @@ is a ``csvw:TableGroup``. Each ``csvw:table`` of the group lists its columns wit
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -143,9 +145,10 @@ def read_variables(graph: Graph, dataset: Node) -> list[Variable]:
     """The variables that ``dataset`` describes in ``graph``, in dictionary order.
 
     Order: table by table (by title), then by ``schema:position`` when the columns carry one,
+    then by the column's IRI with numbers compared as numbers (``#var-2`` before ``#var-10``),
     then by name. Columns without a ``csvw:name`` are skipped (SHACL reports them).
     """
-    keyed: list[tuple[str, float, str, Variable]] = []
+    keyed: list[tuple[str, float, tuple, str, Variable]] = []
     for group in table_groups(graph, dataset):
         for table in sorted(graph.objects(group, CSVW.table), key=str):
             label = _table_label(graph, table)
@@ -162,6 +165,14 @@ def read_variables(graph: Graph, dataset: Node) -> list[Variable]:
                     codes=_codes(graph, column),
                     table=label,
                 )
-                keyed.append((label or "", _position(graph, column), str(name), variable))
-    keyed.sort(key=lambda item: item[:3])
-    return [item[3] for item in keyed]
+                keyed.append((label or "", _position(graph, column), _natural(column),
+                              str(name), variable))
+    keyed.sort(key=lambda item: item[:4])
+    return [item[4] for item in keyed]
+
+
+def _natural(node: Node) -> tuple:
+    if not isinstance(node, URIRef):
+        return ()
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", str(node)) if part)

@@ -24,6 +24,7 @@ from kimed.web.deps import LangDep, RenderDep, SessionDep
 from kimed.web.negotiation import EXTENSIONS, HTML, SUFFIXES, choose
 from kimed.web.present import access_badge, dataset_path, findings, groups
 from kimed.web.schemaorg import dataset_jsonld, script_json
+from kimed.web.variables_present import variables_view
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 RDF_OFFERS = ["ttl", "jsonld", "xml", "nt"]
@@ -67,6 +68,7 @@ def dataset_page(identifier: str, request: Request, session: SessionDep, lang: L
     if fmt != HTML:
         return rdf_response(row, fmt)
     rec = record_of(row)
+    graph = graph_of(row)
     slugs = slug_map(session)
 
     def publisher_link(agent) -> str | None:
@@ -79,12 +81,13 @@ def dataset_page(identifier: str, request: Request, session: SessionDep, lang: L
                  for f in ("ttl", "jsonld", "xml", "nt")]
     return render("dataset.html", {
         "rec": rec, "row": row, "title": rec.label(lang),
-        "groups": groups(row, rec, graph_of(row), lang, publisher_link),
+        "groups": groups(row, rec, graph, lang, publisher_link),
         "findings": findings(row), "access": access_badge(rec.access_rights, lang),
         "downloads": downloads, "schema_json": script_json(dataset_jsonld(rec, page_url, lang)),
         "publisher_url": publisher_link(rec.publisher) if rec.publisher else None,
         "algorithms": [match_view(m, algorithm_path(m.identifier), lang)
                        for m in algorithms_for_dataset(session, row)],
+        "variables": variables_view(graph, row.iri, lang), "variables_path": path + "/variables",
     }, headers={"Vary": "Accept, Accept-Language, Cookie",
                 "Link": ", ".join(f'<{d["url"]}>; rel="alternate"; type="{d["media"]}"'
                                   for d in downloads)})
