@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kimed import __version__
-from kimed.cli import algorithms, catalog, datasets, quality, serve, users
+from kimed.cli import algorithms, catalog, datasets, quality, serve, suitability, users
 from kimed.cli.common import console, open_database
 
 app = typer.Typer(help="KIMed: health data and AI algorithm catalogue, and a Secure "
@@ -20,6 +20,7 @@ app.command("validate")(catalog.validate_command)
 app.command("demo")(catalog.demo_command)
 app.command("summary")(catalog.summary_command)
 app.command("serve")(serve.serve_command)
+app.command("suitability")(suitability.suitability_command)
 
 
 @app.command("init")

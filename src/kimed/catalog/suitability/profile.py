@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kimed.catalog.suitability import purposes
-from kimed.catalog.suitability.weights import validate_weights
+from kimed.catalog.suitability.weights import RuleError, validate_weights
 
 ConditionSystem = Literal["icd10", "snomed", "health-category"]
 SYSTEM_PREFIXES = {"icd10": "icd10", "icd-10": "icd10", "snomed": "snomed", "sct": "snomed",
@@ -116,8 +116,8 @@ class Population(BaseModel):
     @model_validator(mode="after")
     def _order(self) -> Population:
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            raise ValueError("population.age_min must be <= population.age_max "
-                             f"({self.age_min} > {self.age_max})")
+            raise RuleError("population.age_min", "must be <= population.age_max "
+                            f"({self.age_min} > {self.age_max})", "age_min <= age_max")
         return self
 
 
@@ -137,7 +137,8 @@ class Period(BaseModel):
     @model_validator(mode="after")
     def _order(self) -> Period:
         if self.start and self.end and self.start > self.end:
-            raise ValueError(f"period.start must be <= period.end ({self.start} > {self.end})")
+            raise RuleError("period.start", f"must be <= period.end ({self.start} > {self.end})",
+                            "start <= end")
         return self
 
 
@@ -185,7 +186,16 @@ class ResearchProfile(BaseModel):
     @classmethod
     def _conditions(cls, value: Any) -> list[Condition]:
         items = value if isinstance(value, list) else [value]
-        return list(dict.fromkeys(parse_condition(v) for v in items if v not in (None, "")))
+        out = []
+        for i, item in enumerate(items):
+            if item in (None, ""):
+                continue
+            try:
+                out.append(parse_condition(item))
+            except ValueError as exc:
+                raise RuleError(f"conditions[{i}]", str(exc),
+                                RULES["conditions"]) from None
+        return list(dict.fromkeys(out))
 
     @field_validator("places", "variables", mode="before")
     @classmethod
@@ -259,14 +269,24 @@ def _field(loc: tuple) -> str:
 def problems_of(exc: ValidationError) -> list[ProfileProblem]:
     out = []
     for error in exc.errors():
+        original = (error.get("ctx") or {}).get("error")
+        if isinstance(original, RuleError):
+            out.append(ProfileProblem(field=original.field, message=original.message,
+                                      rule=original.rule))
+            continue
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        loc = tuple(error.get("loc", ()))
-        field = _field(loc)
-        if error.get("type") == "value_error" and message.split(" ")[0].count(".") and \
-                message.startswith(("population.", "period.")):
-            field = message.split(" ")[0]
-        out.append(ProfileProblem(field=field, message=message, rule=str(error.get("type"))))
+        field = _field(tuple(error.get("loc", ())))
+        rule = RULES.get(field.split("[")[0].split(".")[0], str(error.get("type")))
+        if error.get("type") != "value_error":
+            rule = str(error.get("type"))
+        out.append(ProfileProblem(field=field, message=message, rule=rule))
     return out
+
+
+RULES = {"conditions": "ICD-10, SNOMED CT or EHDS health category code",
+         "data_types": "vocabulary ai-modalities",
+         "standards": "vocabularies standards / coding-systems",
+         "frequency": "vocabulary frequencies", "access": f"purpose of {purposes.SOURCE}"}
 
 
 def parse_profile(data: Any, source: str = "profile") -> ResearchProfile:

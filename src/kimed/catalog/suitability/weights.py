@@ -23,25 +23,29 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 MAX_WEIGHT = 100.0
 
 
-class WeightError(ValueError):
-    """A weight that is not a non-negative number, or names no criterion."""
+class RuleError(ValueError):
+    """A broken rule of a profile: ``field`` names the field, ``rule`` the rule."""
 
     def __init__(self, field: str, message: str, rule: str) -> None:
-        self.field, self.rule = field, rule
-        super().__init__(message)
+        self.field, self.rule, self.message = field, rule, message
+        super().__init__(f"{field} {message}")
+
+
+class WeightError(RuleError):
+    """A weight that is not a non-negative number, or names no criterion."""
 
 
 def validate_weights(value: Any, source: str = "weights") -> dict[str, float]:
     """``{criterion: weight}`` checked: known names, finite numbers in [0, 100]. Raises ValueError
     (WeightError) whose message names the field and the rule."""
     if not isinstance(value, dict):
-        raise WeightError(source, f"{source} must be a mapping of criterion names to numbers",
+        raise WeightError(source, "must be a mapping of criterion names to numbers",
                           "mapping")
     out: dict[str, float] = {}
     for name, weight in value.items():
         field = f"{source}.{name}"
         if name not in DEFAULT_WEIGHTS:
-            raise WeightError(field, f"{field}: unknown criterion {name!r}; known: "
+            raise WeightError(field, f"names no criterion ({name!r}); known: "
                               f"{', '.join(DEFAULT_WEIGHTS)}", "known criterion name")
         if isinstance(weight, bool):
             number = math.nan
@@ -51,9 +55,9 @@ def validate_weights(value: Any, source: str = "weights") -> dict[str, float]:
             except (TypeError, ValueError):
                 number = math.nan
         if not math.isfinite(number):
-            raise WeightError(field, f"{field}: {weight!r} is not a number", "number")
+            raise WeightError(field, f"is {weight!r}, not a number", "number")
         if number < 0 or number > MAX_WEIGHT:
-            raise WeightError(field, f"{field}: {weight!r} must be between 0 and {MAX_WEIGHT:g}",
+            raise WeightError(field, f"must be between 0 and {MAX_WEIGHT:g} (got {weight!r})",
                               "non-negative weight")
         out[name] = number
     return out

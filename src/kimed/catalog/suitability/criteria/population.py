@@ -4,8 +4,9 @@
   the dataset's range covers the wanted one; partly when they overlap (or only one bound is stated
   and it does not contradict); fails when they do not overlap; unknown when neither is stated.
 - sex: HealthDCAT-AP has no property for it, so the population coverage text is read for words
-  naming women or men. Meets when the wanted sex is named; fails when only the other is named;
-  unknown otherwise.
+  naming women or men. Meets when the wanted sex is named; fails when the text restricts the
+  population to the other sex ("women only", "nur Frauen", "exclusively men"); unknown otherwise
+  (a text naming "pregnant women" among children does not exclude boys).
 - size: healthdcatap:numberOfUniqueIndividuals against the minimum. Meets when at least the
   minimum; fails when below; unknown when absent (numberOfRecords counts records, not people, and
   is shown as evidence only).
@@ -69,13 +70,15 @@ class Population(Criterion):
                          reason="the record has no population coverage text")
         other = "male" if sex == "female" else "female"
         named = any(re.search(WORDS[sex], t, re.IGNORECASE) for t in texts)
-        named_other = any(re.search(WORDS[other], t, re.IGNORECASE) for t in texts)
+        only = re.compile(rf"\b(only|exclusively|nur|ausschließlich)\W+(\w+\W+){{0,2}}?"
+                          rf"{WORDS[other]}|{WORDS[other]}\W+only\b", re.IGNORECASE)
+        named_other = any(only.search(t) for t in texts)
         if named:
             return Check(requirement=f"sex {sex}", verdict=Verdict.MEETS, evidence=ev,
                          reason=f"the population coverage names {sex} participants")
         if named_other:
             return Check(requirement=f"sex {sex}", verdict=Verdict.FAILS, evidence=ev,
-                         reason=f"the population coverage names only {other} participants")
+                         reason=f"the population coverage restricts it to {other} participants")
         return Check(requirement=f"sex {sex}", verdict=Verdict.UNKNOWN, evidence=ev,
                      reason="the population coverage does not say which sexes are included")
 
