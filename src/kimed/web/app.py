@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home,
         login,
         publishers,
+        quality,
         search,
     )
     from kimed.web.routes.api import algorithms as api_algorithms
@@ -165,6 +166,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(login.router)
     app.include_router(editing.router)  # before datasets: /datasets/{id}/edit, /datasets/new
+    # before datasets and api: /datasets/{id}/quality.ttl, /api/datasets/{id}/quality
+    app.include_router(quality.router)
     app.include_router(datasets.router)
     app.include_router(publishers.router)
     app.include_router(algorithms.router)

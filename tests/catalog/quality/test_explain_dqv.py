@@ -53,7 +53,8 @@ def test_complete_record_explains_only_what_is_unchecked_as_nothing():
 
 
 def test_points_format():
-    assert (fmt_points(30.0), fmt_points(7.5), fmt_points(3.75)) == ("30", "7.5", "3.8")
+    assert [fmt_points(v) for v in (30.0, 7.5, 3.75, 0, 131.25, 2 / 3)] == [
+        "30", "7.5", "3.75", "0", "131.25", "0.67"]
 
 
 def test_dqv_measurements_parse_and_hold_the_values():

@@ -25,9 +25,8 @@ TEXTS = {
 
 
 def fmt_points(value: float) -> str:
-    """``30`` for 30.0, ``7.5`` for 7.5 (one decimal at most)."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+    """``30`` for 30.0, ``7.5`` for 7.5, ``3.75`` for 3.75 (two decimals at most)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _hint(result: MetricResult) -> str:

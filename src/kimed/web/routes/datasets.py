@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kimed.catalog.algorithms.links import algorithms_for_dataset
 from kimed.catalog.models import DatasetRow
+from kimed.catalog.quality import checker_for, score_row
 from kimed.catalog.rdfio import MEDIA_TYPES, serialize
 from kimed.catalog.store import find_dataset, graph_of, record_of
 from kimed.web.agents import slug_map
@@ -23,6 +24,7 @@ from kimed.web.algorithms_present import algorithm_path, match_view
 from kimed.web.deps import LangDep, RenderDep, SessionDep
 from kimed.web.negotiation import EXTENSIONS, HTML, SUFFIXES, choose
 from kimed.web.present import access_badge, dataset_path, findings, groups
+from kimed.web.quality_view import score_view
 from kimed.web.schemaorg import dataset_jsonld, script_json
 from kimed.web.variables_present import variables_view
 
@@ -85,6 +87,8 @@ def dataset_page(identifier: str, request: Request, session: SessionDep, lang: L
         "findings": findings(row), "access": access_badge(rec.access_rights, lang),
         "downloads": downloads, "schema_json": script_json(dataset_jsonld(rec, page_url, lang)),
         "publisher_url": publisher_link(rec.publisher) if rec.publisher else None,
+        "quality": score_view(score_row(row, checker_for(request.app.state.settings,
+                                                         fetch=False)), lang),
         "algorithms": [match_view(m, algorithm_path(m.identifier), lang)
                        for m in algorithms_for_dataset(session, row)],
         "variables": variables_view(graph, row.iri, lang), "variables_path": path + "/variables",
