@@ -86,7 +86,7 @@ def test_repeated_parameters_in_any_container():
 
 
 def test_highlighted_snippet_parts(corpus):
-    hit = corpus("stroke").hits[0]
+    hit = next(h for h in corpus("stroke").hits if h.identifier == "a1")
     assert "".join(part for part, _ in hit.snippet_parts) == hit.description_snippet
     assert ("Stroke", True) in hit.snippet_parts
     assert any("<b>" in part and not matched for part, matched in hit.snippet_parts)

@@ -3,10 +3,12 @@
 1. The words are matched by the database's own engine (FTS5 ``MATCH`` on SQLite, ``@@`` on a
    tsvector on PostgreSQL); the matching ids become a bitset.
 2. Each filter is a bitset from the in-memory facet index (kimed.catalog.search.memory); the
-   matches are the AND of all of them, and the total is its population count.
+   matches are the AND of all of them, and the total is its population count. Words found in the
+   labels of facet values (vocabulary concepts, publisher names) match through those values'
+   bitsets (kimed.catalog.search.labels).
 3. Each facet is counted over the records that match the words and every *other* active filter,
    so choosing a value never hides its siblings (disjunctive faceting).
-4. The page: by relevance, only the matches are ranked (``bm25()`` or ``ts_rank_cd()``); other
+4. The page: by relevance, only the matches are ranked (``bm25()`` or ``ts_rank()``); other
    sorts walk the in-memory sort orders. Only the page's records are read and given snippets.
 
 kimed.catalog.search.reference computes the same in SQL alone; tests compare the two.
@@ -30,7 +32,7 @@ from kimed.catalog.search import raw
 from kimed.catalog.search.expression import (
     Expression,
     head_fts5,
-    head_tsquery,
+    to_fts5,
     to_fts5_any,
     to_tsquery,
     to_tsquery_any,
@@ -93,21 +95,42 @@ def _pg_word_ids(session: Session, tsquery: str) -> list[int]:
                           "WHERE document @@ CAST(:q AS tsquery)", {"q": tsquery})
 
 
+def _doc_ids(session: Session, pg: bool, clauses: list, any_of: bool = False) -> list[int]:
+    """Ids of the records whose own text satisfies every clause (``any_of``: any clause)."""
+    if pg:
+        q = to_tsquery_any(clauses) if any_of else to_tsquery(Expression(clauses))
+        return _pg_word_ids(session, q)
+    q = to_fts5_any(clauses) if any_of else to_fts5(clauses)
+    return raw.column(session, "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :q",
+                      {"q": q})
+
+
 def _match_words(session: Session, p: Plan, idx: FacetIndex) -> int:
+    """A record matches a clause by its own text (the database's text index) or by the label of
+    one of its facet values (kimed.catalog.search.labels); clauses are ANDed, exclusions removed.
+    Without label matches, the whole expression is one statement."""
     expr: Expression = p.expr
-    if not expr.positive:  # exclusions only: everything but the records with any excluded term
+    by_label = [idx.label_bits(c) for c in expr.positive]
+    excluded = 0  # records excluded through a label
+    for clause in expr.negative:
+        excluded |= idx.label_bits(clause)
+    if not expr.positive:
+        return idx.universe & ~excluded & ~idx.to_bits(
+            _doc_ids(session, p.pg, expr.negative, any_of=True))
+    if not any(by_label):  # one statement for the words and the exclusions in the text
         if p.pg:
-            ids = _pg_word_ids(session, to_tsquery_any(expr.negative))
-        else:
-            ids = raw.column(session, "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :q",
-                             {"q": to_fts5_any(expr.negative)})
-        return idx.universe & ~idx.to_bits(ids)
-    if p.pg:
-        ids = _pg_word_ids(session, to_tsquery(expr))
-    else:
-        ids = raw.column(session, "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :q",
-                         {"q": fts5_match(expr)})
-    return idx.to_bits(ids)
+            return idx.to_bits(_pg_word_ids(session, to_tsquery(expr))) & ~excluded
+        return idx.to_bits(raw.column(session, "SELECT rowid FROM dataset_fts "
+                                      "WHERE dataset_fts MATCH :q", {"q": fts5_match(expr)})
+                           ) & ~excluded
+    plain = [c for c, bits in zip(expr.positive, by_label, strict=True) if not bits]
+    match = idx.to_bits(_doc_ids(session, p.pg, plain)) if plain else idx.universe
+    for clause, bits in zip(expr.positive, by_label, strict=True):
+        if bits and match:
+            match &= idx.to_bits(_doc_ids(session, p.pg, [clause])) | bits
+    if expr.negative and match:
+        match &= ~idx.to_bits(_doc_ids(session, p.pg, expr.negative, any_of=True))
+    return match & ~excluded
 
 
 def _filter_bits(p: Plan, query: SearchQuery, idx: FacetIndex) -> dict[str, int]:
@@ -129,13 +152,16 @@ def _and(sets, start: int | None = None) -> int | None:
 
 
 def _ranked(session: Session, p: Plan, head: bool) -> tuple[str, dict]:
-    """SQL for (id, score) of the word matches, best first: all of them, or (``head``) only
-    those whose title or keywords match."""
+    """SQL for (id, score) of the records whose own text matches the words, best first: all of
+    them, or (``head``) only those whose title or keywords match."""
+    if p.pg and head:  # the small title-and-keywords table (migration 0005)
+        return (f"SELECT dataset_id, ts_rank('{TS_WEIGHTS}', head, CAST(:q AS tsquery), 1) AS r "
+                "FROM dataset_head WHERE head @@ CAST(:q AS tsquery) ORDER BY r DESC, dataset_id"
+                ), {"q": to_tsquery(Expression(p.expr.positive))}
     if p.pg:
-        q = head_tsquery(p.expr.positive) if head else to_tsquery(p.expr)
-        return (f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', document, CAST(:q AS tsquery), 1)"
+        return (f"SELECT dataset_id, ts_rank('{TS_WEIGHTS}', document, CAST(:q AS tsquery), 1)"
                 " AS r FROM dataset_search WHERE document @@ CAST(:q AS tsquery) "
-                "ORDER BY r DESC, dataset_id"), {"q": q}
+                "ORDER BY r DESC, dataset_id"), {"q": to_tsquery(p.expr)}
     q = head_fts5(p.expr.positive) if head else fts5_match(p.expr)
     return (f"SELECT rowid, -bm25(dataset_fts, {FTS5_WEIGHTS}) AS r FROM dataset_fts "
             "WHERE dataset_fts MATCH :q ORDER BY r DESC, rowid"), {"q": q}
@@ -151,18 +177,35 @@ def _first(session: Session, sql: str, params: dict, data: bytes, want: int):
     return found
 
 
+def _fill(idx: FacetIndex, match: int, found: list[tuple[int, float]], want: int):
+    """``found`` and then the other matches by id, with score 0, up to ``want``: records that
+    match some words only through their facet values' labels rank after those that match in
+    their own text (docs/search.md, Ranking)."""
+    if len(found) >= want:
+        return found
+    rest = match & ~idx.to_bits([i for i, _ in found])
+    out = list(found)
+    for i in idx.ids_of(rest):
+        out.append((i, 0.0))
+        if len(out) == want:
+            break
+    return out
+
+
 def _relevance_page(session: Session, p: Plan, query: SearchQuery, idx: FacetIndex, match: int,
                     total: int, text: int) -> list[tuple[int, float]]:
-    """The page of ``match`` by relevance: bm25 (SQLite) or ts_rank_cd (PostgreSQL).
+    """The page of ``match`` by relevance: bm25 (SQLite) or ts_rank (PostgreSQL).
 
     Ranking costs time per ranked record, so: a few matches are ranked by id; up to RANK_ALL word
     matches are all ranked; beyond that, only the records whose title or keywords match are
-    ranked, as long as they fill the page (else all are ranked). See docs/search.md.
+    ranked, as long as they fill the page (else all are ranked). Matches through labels alone
+    come last. See docs/search.md.
     """
     want = query.offset + query.per_page
     if p.pg and total <= RANK_IDS:
-        rows = raw.fetch(session, f"SELECT dataset_id, ts_rank_cd('{TS_WEIGHTS}', document, "
-                         "CAST(:q AS tsquery), 1) AS r FROM dataset_search "
+        rows = raw.fetch(session, "SELECT dataset_id, CASE WHEN document @@ CAST(:q AS tsquery) "
+                         f"THEN ts_rank('{TS_WEIGHTS}', document, CAST(:q AS tsquery), 1) "
+                         "ELSE 0 END AS r FROM dataset_search "
                          "WHERE dataset_id = ANY(CAST(:ids AS int[])) "
                          "ORDER BY r DESC, dataset_id LIMIT :limit OFFSET :offset",
                          {"q": to_tsquery(p.expr), "ids": idx.ids_of(match),
@@ -174,7 +217,8 @@ def _relevance_page(session: Session, p: Plan, query: SearchQuery, idx: FacetInd
             found = _first(session, *_ranked(session, p, head=True), data, want)
             if len(found) == want:
                 return found[query.offset:]
-        return _first(session, *_ranked(session, p, head=False), data, want)[query.offset:]
+        found = _first(session, *_ranked(session, p, head=False), data, want)
+    return _fill(idx, match, found, want)[query.offset:]
 
 
 def _sorted_page(session: Session, query: SearchQuery, idx: FacetIndex, match: int,

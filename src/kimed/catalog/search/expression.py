@@ -170,12 +170,6 @@ def head_fts5(clauses: list[Clause]) -> str:
     return "{title keywords} : (" + to_fts5(clauses) + ")"
 
 
-def head_tsquery(clauses: list[Clause]) -> str:
-    """Like :func:`to_tsquery` of the clauses, but matching in the title and keywords only (the
-    lexemes of weights A and B)."""
-    return " & ".join(_ts_clause(c, "AB") for c in clauses)
-
-
 def to_tsquery(expr: Expression) -> str:
     """A PostgreSQL tsquery (text form) for the whole expression."""
     parts = [_ts_clause(c) for c in expr.positive]

@@ -141,6 +141,8 @@ def facet_rows(p: dict) -> list[tuple[str, str, str | None]]:
         add(("health_category", uri, None))
     for uri in p.get("themes") or ():
         add(("theme", uri, None))
+    for uri in p.get("health_themes") or ():  # no panel: its labels make records findable
+        add(("health_theme", uri, None))
     if p.get("access_rights"):
         add(("access_rights", p["access_rights"], None))
     agent = p.get("publisher")

@@ -20,7 +20,6 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -32,8 +31,8 @@ from kimed.catalog.search.facets import facet_rows
 from kimed.catalog.search.text import analyse, fold
 
 CHUNK = 500
-_VOCAB_FIELDS = ("health_categories", "health_themes", "coding_systems", "standards", "themes")
 _TABLES = ("dataset_facets", "search_periods", "dataset_search")
+_PG_TABLES = ("dataset_head",)  # PostgreSQL only: title and keywords, for ranking
 
 
 def _day(value: str | date | None) -> str | None:
@@ -54,32 +53,18 @@ def _in(name: str, values: Sequence) -> tuple[str, dict]:
     return ", ".join(f":{p}" for p in params), params
 
 
-@lru_cache(maxsize=4096)
-def _concept_text(uri: str) -> str:
-    """The analysed code and English and German labels of a vocabulary concept ("" if unknown)."""
-    from kimed.vocab import lookup
-
-    concept = lookup(uri)
-    if concept is None:
-        return ""
-    return analyse([concept.code, concept.labels.get("en", ""), concept.labels.get("de", "")])
-
-
 def document(p: dict | DatasetRecord) -> dict[str, str]:
-    """The analysed text of each indexed field of a projection (JSON dict) or record."""
+    """The analysed text of each indexed field of a projection (JSON dict) or record.
+
+    Only the record's own words: the labels of its vocabulary concepts and its publisher's names
+    are matched through the facet values (kimed.catalog.search.labels)."""
     if isinstance(p, DatasetRecord):
         p = p.model_dump(mode="json")
-    labels = [analyse(p.get("identifier") or "")]
-    for name in _VOCAB_FIELDS:
-        labels += [_concept_text(uri) for uri in p.get(name) or ()]
-    agent = p.get("publisher")
-    if agent:
-        labels += [analyse(n) for n in (agent.get("name") or {}).values()]
     return {
         "title": analyse((p.get("title") or {}).values()),
         "keywords": analyse(k for words in (p.get("keywords") or {}).values() for k in words),
         "description": analyse((p.get("description") or {}).values()),
-        "labels": " ".join(x for x in labels if x),
+        "identifier": analyse(p.get("identifier") or ""),
     }
 
 
@@ -109,7 +94,7 @@ def _delete(session: Session, ids: Sequence[int]) -> Counter:
         for value_id in raw.column(session, "SELECT value_id FROM dataset_facets "
                                    f"WHERE dataset_id IN ({marks})", params):
             removed[value_id] -= 1
-        for table in _TABLES:
+        for table in (*_TABLES, *(_PG_TABLES if pg else ())):
             raw.execute(session, f"DELETE FROM {table} WHERE dataset_id IN ({marks})", params)
         if not pg:
             raw.execute(session, f"DELETE FROM dataset_fts WHERE rowid IN ({marks})", params)
@@ -161,7 +146,9 @@ def _value_ids(session: Session, rows: set[tuple[str, str, str | None]]) -> dict
 _PG_DOCUMENT = ("setweight(to_tsvector('simple', u.title), 'A') || "
                 "setweight(to_tsvector('simple', u.keywords), 'B') || "
                 "setweight(to_tsvector('simple', u.description), 'C') || "
-                "setweight(to_tsvector('simple', u.labels), 'D')")
+                "setweight(to_tsvector('simple', u.identifier), 'D')")
+_PG_HEAD = ("setweight(to_tsvector('simple', u.title), 'A') || "
+            "setweight(to_tsvector('simple', u.keywords), 'B')")
 
 
 def index_datasets(session: Session, rows: Iterable) -> int:
@@ -200,12 +187,16 @@ def index_datasets(session: Session, rows: Iterable) -> int:
     targets = {**{("dataset_id" if k == "id" else k): f"u.{k}" for k in types},
                "created": "(SELECT created_at FROM datasets WHERE id = u.id)"}
     if pg:
-        types |= {k: "text" for k in ("title", "keywords", "description", "labels")}
+        types |= {k: "text" for k in ("title", "keywords", "description", "identifier")}
         targets["document"] = _PG_DOCUMENT
     raw.insert_many(session, "dataset_search", search_rows, types, targets)
-    if not pg:
+    if pg:
+        raw.insert_many(session, "dataset_head", search_rows,
+                        {"id": "int", "title": "text", "keywords": "text"},
+                        {"dataset_id": "u.id", "head": _PG_HEAD})
+    else:
         raw.execute_many(session, "INSERT INTO dataset_fts (rowid, title, keywords, description, "
-                         "labels) VALUES (:id, :title, :keywords, :description, :labels)",
+                         "identifier) VALUES (:id, :title, :keywords, :description, :identifier)",
                          search_rows)
     raw.insert_many(session, "dataset_facets", facet_rows_,
                     {"d": "int", "v": "int"}, {"dataset_id": "u.d", "value_id": "u.v"})
@@ -233,9 +224,10 @@ def unindex_dataset(session: Session, dataset_id: int) -> None:
 def reindex_all(session: Session, batch: int = CHUNK) -> int:
     """Rebuild the whole index from the stored projections; return the number of records."""
     session.flush()
-    for table in (*_TABLES, "search_values"):
+    pg = raw.is_pg(session)
+    for table in (*_TABLES, *(_PG_TABLES if pg else ()), "search_values"):
         raw.execute(session, f"DELETE FROM {table}")
-    if not raw.is_pg(session):
+    if not pg:
         raw.execute(session, "DELETE FROM dataset_fts")
     ids = list(session.scalars(sa.select(DatasetRow.id).order_by(DatasetRow.id)))
     done = 0
@@ -247,3 +239,14 @@ def reindex_all(session: Session, batch: int = CHUNK) -> int:
                 "WHERE f.value_id = search_values.id)")
     bump_generation(session)
     return done
+
+
+def rebuild_pending(session: Session) -> bool:
+    """Rebuild the whole index if a migration left it to be rebuilt (``search_meta``
+    generation -1, see migration 0005); return whether it did."""
+    from kimed.catalog.search.memory import PENDING, generation
+
+    if generation(session) != PENDING:
+        return False
+    reindex_all(session)
+    return True

@@ -8,12 +8,14 @@ the figures). So each process keeps a compact copy of the facet data, built from
   value. A facet filter is an OR of bitsets, combining filters is AND, and counting a value over
   the matches is ``(matches & bits).bit_count()``: a few microseconds per value at 100k records;
 - cumulative bitsets for the age and time ranges (see :mod:`kimed.catalog.search.ranges`);
-- the sort orders (title per language, modified, size, newest) as lists of dataset ids.
+- the sort orders (title per language, modified, size, newest) as lists of dataset ids;
+- the words of the facet values' labels (kimed.catalog.search.labels), so that a vocabulary word
+  finds its records without the database's text index.
 
 The words are still matched by the database (FTS5 or tsvector). The copy is tagged with the
 ``search_meta`` generation, which every (un)indexing changes; :func:`facet_index` checks it on every
 search and rebuilds the copy when it differs (about a second at 100k records). The SQL counts in
-:mod:`kimed.catalog.search.sqlcount` stay as the reference; tests check that both agree.
+:mod:`kimed.catalog.search.reference` stay as the reference; tests check that both agree.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from kimed.catalog.search import raw
+from kimed.catalog.search.expression import Clause
+from kimed.catalog.search.labels import LabelIndex
 from kimed.catalog.search.ranges import AgeIndex, PeriodIndex
 
+PENDING = -1  # the generation a migration leaves when the index must be rebuilt
 KEEP = 4  # databases whose index one process keeps (tests open many)
 _LOCK = threading.Lock()
 _INDEXES: OrderedDict[str, FacetIndex] = OrderedDict()
@@ -73,6 +78,7 @@ class FacetIndex:
     totals: dict[int, int]
     ages: AgeIndex
     periods: PeriodIndex
+    labels: LabelIndex = field(default_factory=LabelIndex)
     orders: dict[str, list[int]] = field(default_factory=dict)
     ranks: dict[str, list[int]] = field(default_factory=dict)  # dataset id -> position
     cache: dict = field(default_factory=dict)  # things derived once per generation
@@ -89,6 +95,11 @@ class FacetIndex:
 
     def ids_of(self, bits: int) -> list[int]:
         return ids_of(bits, self.width)
+
+    def label_bits(self, clause: Clause) -> int:
+        """The records with a facet value whose label satisfies ``clause``
+        (kimed.catalog.search.labels)."""
+        return self.union(self.labels.clause_values(clause))
 
     def union(self, value_ids) -> int:
         out = 0
@@ -151,6 +162,11 @@ def _key(session: Session) -> str:
 def facet_index(session: Session) -> FacetIndex:
     """This process's facet index of the session's database, rebuilt when it is stale."""
     gen, key = generation(session), _key(session)
+    if gen == PENDING:  # a migration emptied the index: rebuild it once, here or at startup
+        from kimed.catalog.search.indexer import rebuild_pending
+
+        rebuild_pending(session)
+        gen = generation(session)
     with _LOCK:
         found = _INDEXES.get(key)
         if found is not None and found.generation == gen:
@@ -201,6 +217,7 @@ def _build(session: Session, gen: int) -> FacetIndex:
     return FacetIndex(
         generation=gen, width=width, universe=universe, values=values, by_value=by_value,
         facets=facets, bits=bits, totals={vid: b.bit_count() for vid, b in bits.items()},
+        labels=LabelIndex.build((vid, *v) for vid, v in values.items()),
         ages=AgeIndex.build(raw.fetch(
             session, "SELECT dataset_id, min_age, max_age FROM dataset_search "
             "WHERE min_age IS NOT NULL OR max_age IS NOT NULL"), width),

@@ -14,11 +14,20 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kimed.catalog.search.expression import Expression, parse, to_fts5, to_fts5_any, to_tsquery
+from kimed.catalog.search.expression import (
+    Clause,
+    Expression,
+    parse,
+    to_fts5,
+    to_fts5_any,
+    to_tsquery,
+    to_tsquery_any,
+)
+from kimed.catalog.search.labels import LabelIndex
 from kimed.catalog.search.query import SearchQuery
 
 FTS5_WEIGHTS = "10.0, 5.0, 2.0, 1.0"  # bm25() column weights, in the column order of dataset_fts
-TS_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # ts_rank_cd() weights of D, C, B, A
+TS_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # ts_rank() weights of D, C, B, A
 
 
 @dataclass
@@ -51,16 +60,44 @@ def _dparam(pg: bool, value: date) -> date | str:
     return value if pg else value.isoformat()
 
 
-def _text_condition(pg: bool, expr: Expression) -> Condition | None:
-    if not expr:
-        return None
+def _doc_sql(pg: bool, clauses: list[Clause], name: str, any_of: bool = False):
+    """The condition that a record's own text satisfies every clause (``any_of``: any)."""
     if pg:
-        return Condition(None, "s.document @@ CAST(:q_ts AS tsquery)", {"q_ts": to_tsquery(expr)})
-    if not expr.positive:
-        return Condition(None, "s.dataset_id NOT IN (SELECT rowid FROM dataset_fts "
-                         "WHERE dataset_fts MATCH :q_not)", {"q_not": to_fts5_any(expr.negative)})
-    return Condition(None, "s.dataset_id IN (SELECT rowid FROM dataset_fts "
-                     "WHERE dataset_fts MATCH :q_match)", {"q_match": fts5_match(expr)})
+        q = to_tsquery_any(clauses) if any_of else to_tsquery(Expression(clauses))
+        return f"s.document @@ CAST(:{name} AS tsquery)", {name: q}
+    q = to_fts5_any(clauses) if any_of else to_fts5(clauses)
+    return (f"s.dataset_id IN (SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH :{name})",
+            {name: q})
+
+
+def _or_labelled(sql: str, value_ids: set[int]) -> str:
+    if not value_ids:
+        return sql
+    ids = ", ".join(str(int(v)) for v in sorted(value_ids))
+    return (f"({sql}) OR s.dataset_id IN (SELECT dataset_id FROM dataset_facets "
+            f"WHERE value_id IN ({ids}))")
+
+
+def _text_conditions(pg: bool, expr: Expression, labels: LabelIndex) -> list[Condition]:
+    """One condition per clause: the record's own text, or a facet value whose label holds it
+    (kimed.catalog.search.labels); one more for the exclusions."""
+    conditions = []
+    for i, clause in enumerate(expr.positive):
+        sql, params = _doc_sql(pg, [clause], f"q_{i}")
+        conditions.append(Condition(None, _or_labelled(sql, labels.clause_values(clause)),
+                                    params))
+    if expr.negative:
+        sql, params = _doc_sql(pg, expr.negative, "q_not", any_of=True)
+        values: set[int] = set()
+        for clause in expr.negative:
+            values |= labels.clause_values(clause)
+        conditions.append(Condition(None, f"NOT ({_or_labelled(sql, values)})", params))
+    return conditions
+
+
+def _labels(session: Session) -> LabelIndex:
+    return LabelIndex.build(session.execute(sa.text(
+        "SELECT id, facet, value, label FROM search_values")).all())
 
 
 def fts5_match(expr: Expression) -> str:
@@ -93,7 +130,8 @@ def plan(session: Session, query: SearchQuery, index=None) -> Plan:
     """The conditions of ``query`` in SQL; facet values are looked up in ``index`` if given."""
     pg = session.get_bind().dialect.name == "postgresql"
     expr = parse(query.text, query.typing)
-    conditions = [c for c in [_text_condition(pg, expr)] if c]
+    labels = index.labels if index is not None else (_labels(session) if expr else LabelIndex())
+    conditions = _text_conditions(pg, expr, labels)
     selected = _resolve(session, query.filters, index)
     for key, values in selected.items():
         ids = sorted({vid for vid, _ in values.values() if vid >= 0})

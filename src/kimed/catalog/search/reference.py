@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kimed.catalog.search.expression import to_tsquery
 from kimed.catalog.search.facets import FACET_KEYS
 from kimed.catalog.search.plan import FTS5_WEIGHTS, TS_WEIGHTS, Plan, fts5_match, plan
 from kimed.catalog.search.query import SearchQuery
@@ -34,29 +35,26 @@ def page_ids(session: Session, p: Plan, query: SearchQuery) -> list[tuple[int, f
             f"SELECT s.dataset_id FROM dataset_search s WHERE {where} ORDER BY {order} "
             "LIMIT :limit OFFSET :offset"), {**params, **page})
         return [(r[0], None) for r in rows]
+    where, params = p.where()
+    # Records that match some words only through facet labels have no text score: they come
+    # last, by id (as in the engine).
     if p.pg:
-        where, params = p.where()
         rows = session.execute(sa.text(
-            f"SELECT s.dataset_id, ts_rank_cd('{TS_WEIGHTS}', s.document, "
-            f"CAST(:q_ts AS tsquery), 1) AS score FROM dataset_search s WHERE {where} "
-            "ORDER BY score DESC, s.dataset_id LIMIT :limit OFFSET :offset"), {**params, **page})
+            "SELECT s.dataset_id, CASE WHEN s.document @@ CAST(:q_rank AS tsquery) THEN "
+            f"ts_rank('{TS_WEIGHTS}', s.document, CAST(:q_rank AS tsquery), 1) ELSE 0 END "
+            f"AS score FROM dataset_search s WHERE {where} "
+            "ORDER BY score DESC, s.dataset_id LIMIT :limit OFFSET :offset"),
+            {**params, **page, "q_rank": to_tsquery(p.expr)})
         return [(r[0], float(r[1])) for r in rows]
-    others = [c for c in p.conditions if c.owner is not None]
-    params = {"q_match": fts5_match(p.expr), **page}
-    restrict = ""
-    if others:
-        inner = Plan(p.pg, p.expr, others, p.selected)
-        where, extra = inner.where()
-        params.update(extra)
-        restrict = f"AND m.id IN (SELECT s.dataset_id FROM dataset_search s WHERE {where})"
-    # Rank every match first (a MATERIALIZED CTE), then filter: FTS5 would otherwise run the
-    # match once per candidate row of the filters.
+    # Rank every text match first (a MATERIALIZED CTE), then filter: FTS5 would otherwise run
+    # the match once per candidate row of the filters.
     rows = session.execute(sa.text(
         f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(dataset_fts, {FTS5_WEIGHTS}) AS rank "
-        "FROM dataset_fts WHERE dataset_fts MATCH :q_match) "
-        f"SELECT m.id, m.rank FROM m WHERE 1 = 1 {restrict} ORDER BY m.rank, m.id "
-        "LIMIT :limit OFFSET :offset"), params)
-    return [(r[0], -float(r[1])) for r in rows]
+        "FROM dataset_fts WHERE dataset_fts MATCH :q_rank) "
+        f"SELECT s.dataset_id, m.rank FROM dataset_search s LEFT JOIN m ON m.id = s.dataset_id "
+        f"WHERE {where} ORDER BY (m.rank IS NULL), m.rank, s.dataset_id "
+        "LIMIT :limit OFFSET :offset"), {**params, **page, "q_rank": fts5_match(p.expr)})
+    return [(r[0], -float(r[1]) if r[1] is not None else 0.0) for r in rows]
 
 
 def total(session: Session, p: Plan) -> int:
