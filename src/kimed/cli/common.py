@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kimed.catalog.search.indexer import rebuild_pending
 from kimed.db import Database
 
 console = Console()
@@ -20,6 +21,8 @@ def open_database(migrate: bool = True) -> Database:
     db = Database()
     if migrate:
         db.migrate()
+        with db.session() as session:  # a migration may have left the search index to rebuild
+            rebuild_pending(session)
     return db
 
 

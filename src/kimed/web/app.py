@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kimed import __version__
 from kimed.accounts.permissions import PermissionDenied
 from kimed.catalog.search import SearchError
+from kimed.catalog.search.indexer import rebuild_pending
 from kimed.db import Database
 from kimed.settings import Settings, get_settings
 from kimed.web.deps import Renderer, request_language
@@ -121,6 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.effective_database_url)
         database.migrate()
+        with database.session() as session:  # after a migration that emptied the search index
+            rebuild_pending(session)
         app.state.db = database
         try:
             yield
