@@ -99,6 +99,7 @@ class DatasetRecord(BaseModel):
     population_coverage: LangMap = Field(default_factory=dict)
     has_structured_data: bool | None = None
     has_variables: bool = False
+    variable_terms: list[str] = Field(default_factory=list)  # names, titles, codes: for search
     personal_data: list[str] = Field(default_factory=list)
     legal_basis: list[str] = Field(default_factory=list)
     purpose: list[str] = Field(default_factory=list)
@@ -229,6 +230,14 @@ def _texts(g: Graph, nodes) -> list[str]:
     return sorted(out)
 
 
+def _variable_terms(g: Graph, ds: Node) -> list[str]:
+    if _one(g, ds, HEALTHDCATAP.hasVariables) is None:
+        return []
+    from kimed.catalog.variables import variable_terms
+
+    return variable_terms(g, ds)
+
+
 def project(g: Graph, ds: Node) -> DatasetRecord:
     """Build the typed projection of dataset ``ds`` from its record graph ``g``."""
     ident = _one(g, ds, DCTERMS.identifier)
@@ -280,6 +289,7 @@ def project(g: Graph, ds: Node) -> DatasetRecord:
         has_structured_data=_typed(_one(g, ds, h.hasStructuredData),
                                    "healthdcatap:hasStructuredData", bool, "xsd:boolean"),
         has_variables=_one(g, ds, h.hasVariables) is not None,
+        variable_terms=_variable_terms(g, ds),
         personal_data=_uris(g, ds, DPV.hasPersonalData),
         legal_basis=_texts(g, g.objects(ds, DPV.hasLegalBasis)),
         purpose=_texts(g, g.objects(ds, DPV.hasPurpose)),

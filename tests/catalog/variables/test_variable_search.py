@@ -1,7 +1,7 @@
 """Finding a dataset by one of its variables (name or code) in the catalogue search.
 
-The search document does not hold variable_terms() yet: the search owner wires it in. These tests
-are strict xfails until then, so they turn into failures (XPASS) the moment it works.
+The projection keeps variable_terms() (names, titles, codes) and the search index puts them in
+the lowest-weighted text field of the record (kimed.catalog.search.indexer.document).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ def test_words_are_absent_from_the_record_itself(loaded):
     assert found(loaded, "33762-6") == []
 
 
-@pytest.mark.xfail(reason="wired by search owner", strict=True)
 @pytest.mark.parametrize("words", ["lvef", "NT-proBNP", "33762-6", "Linksventrikuläre"])
 def test_a_variable_name_title_or_code_finds_the_dataset(loaded, heart_csv, words):
     with loaded.session() as session:

@@ -56,7 +56,8 @@ def _in(name: str, values: Sequence) -> tuple[str, dict]:
 def document(p: dict | DatasetRecord) -> dict[str, str]:
     """The analysed text of each indexed field of a projection (JSON dict) or record.
 
-    Only the record's own words: the labels of its vocabulary concepts and its publisher's names
+    Only the record's own words (``extra``: the identifier and the names, titles and codes of
+    its variables, kimed.catalog.variables); the labels of its vocabulary concepts and its publisher's names
     are matched through the facet values (kimed.catalog.search.labels)."""
     if isinstance(p, DatasetRecord):
         p = p.model_dump(mode="json")
@@ -64,7 +65,7 @@ def document(p: dict | DatasetRecord) -> dict[str, str]:
         "title": analyse((p.get("title") or {}).values()),
         "keywords": analyse(k for words in (p.get("keywords") or {}).values() for k in words),
         "description": analyse((p.get("description") or {}).values()),
-        "identifier": analyse(p.get("identifier") or ""),
+        "extra": analyse([p.get("identifier") or "", *(p.get("variable_terms") or ())]),
     }
 
 
@@ -146,7 +147,7 @@ def _value_ids(session: Session, rows: set[tuple[str, str, str | None]]) -> dict
 _PG_DOCUMENT = ("setweight(to_tsvector('simple', u.title), 'A') || "
                 "setweight(to_tsvector('simple', u.keywords), 'B') || "
                 "setweight(to_tsvector('simple', u.description), 'C') || "
-                "setweight(to_tsvector('simple', u.identifier), 'D')")
+                "setweight(to_tsvector('simple', u.extra), 'D')")
 _PG_HEAD = ("setweight(to_tsvector('simple', u.title), 'A') || "
             "setweight(to_tsvector('simple', u.keywords), 'B')")
 
@@ -187,7 +188,7 @@ def index_datasets(session: Session, rows: Iterable) -> int:
     targets = {**{("dataset_id" if k == "id" else k): f"u.{k}" for k in types},
                "created": "(SELECT created_at FROM datasets WHERE id = u.id)"}
     if pg:
-        types |= {k: "text" for k in ("title", "keywords", "description", "identifier")}
+        types |= {k: "text" for k in ("title", "keywords", "description", "extra")}
         targets["document"] = _PG_DOCUMENT
     raw.insert_many(session, "dataset_search", search_rows, types, targets)
     if pg:
@@ -196,7 +197,7 @@ def index_datasets(session: Session, rows: Iterable) -> int:
                         {"dataset_id": "u.id", "head": _PG_HEAD})
     else:
         raw.execute_many(session, "INSERT INTO dataset_fts (rowid, title, keywords, description, "
-                         "identifier) VALUES (:id, :title, :keywords, :description, :identifier)",
+                         "extra) VALUES (:id, :title, :keywords, :description, :extra)",
                          search_rows)
     raw.insert_many(session, "dataset_facets", facet_rows_,
                     {"d": "int", "v": "int"}, {"dataset_id": "u.d", "value_id": "u.v"})

@@ -1,8 +1,9 @@
 """Search: each record's own words only, a ranking table, and room for algorithms.
 
-- The text index holds title, keywords, description and identifier. Vocabulary labels and
-  publisher names are matched through the facet values instead (kimed.catalog.search.labels); on
-  SQLite ``dataset_fts`` gets an ``identifier`` column in place of ``labels``.
+- The text index holds the record's own words: title, keywords, description, and ``extra`` (the
+  identifier and the names, titles and codes of its variables). Vocabulary labels and publisher
+  names are matched through the facet values instead (kimed.catalog.search.labels); on SQLite
+  ``dataset_fts`` gets an ``extra`` column in place of ``labels``.
 - PostgreSQL: ``dataset_head`` holds the title and keywords of each record as a small tsvector,
   so ranking a common word reads a few MB instead of the whole text index.
 - ``dataset_search`` loses its foreign key to ``datasets``: algorithms are indexed in the same
@@ -84,7 +85,7 @@ def upgrade() -> None:
         op.create_index("ix_dataset_head_head", "dataset_head", ["head"], postgresql_using="gin")
     else:
         op.execute("CREATE VIRTUAL TABLE dataset_fts USING fts5("
-                   "title, keywords, description, identifier, "
+                   "title, keywords, description, extra, "
                    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')")
     _mark(pending)
 
