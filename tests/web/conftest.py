@@ -22,6 +22,7 @@ from kimed.catalog.demo import demo_files
 from kimed.catalog.importer import import_files
 from kimed.catalog.models import DatasetRow
 from kimed.catalog.search import index_datasets
+from kimed.catalog.search.algorithm_index import index_algorithms
 from kimed.db import Database
 from kimed.settings import Settings
 from kimed.web.app import create_app
@@ -104,12 +105,14 @@ def portal(portal_url: str, demo_rows: list[dict],
         index_datasets(session, rows)
     with database.session() as session:  # new ids here; the links follow them
         algorithms, links = demo_algorithm_rows
-        new_ids = {}
+        new_ids, stored = {}, []
         for values in algorithms:
             row = AlgorithmRow(**{k: v for k, v in values.items() if k != "id"})
             session.add(row)
             session.flush()
             new_ids[values["id"]] = row.id
+            stored.append(row)
+        index_algorithms(session, stored)
         session.add_all(AlgorithmDatasetRow(**{**link, "algorithm_id": new_ids[link[
             "algorithm_id"]]}) for link in links)
     database.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, URIRef
 
@@ -22,17 +22,20 @@ from kimed.catalog.namespaces import DCTERMS
 from kimed.catalog.projection import pick
 from kimed.vocab import get_vocabulary, lookup
 from kimed.web.i18n import format_number, translator
-from kimed.web.present import Group, Row, Value, concept, dataset_path, short_uri
+from kimed.web.present import (  # noqa: F401 (algorithm_path is used from here too)
+    Group,
+    Row,
+    Value,
+    algorithm_path,
+    concept,
+    dataset_path,
+    short_uri,
+)
 
 RELATIONS = ("trainedOn", "testedOn", "validatedOn", "evaluatedOn")
 FILTER_VOCABULARIES = {"task": ("ai-tasks",), "modality": ("ai-modalities", "dicom-modalities")}
 _REASONS = {"data type": "alg.reason.family", "modality": "alg.reason.modality",
             "health category": "alg.reason.category"}
-
-
-def algorithm_path(identifier: str) -> str:
-    """The page of an algorithm (its identifier may hold ``:``)."""
-    return "/algorithms/" + quote(identifier, safe=":@-._~")
 
 
 # --- texts in the page language -------------------------------------------------------------

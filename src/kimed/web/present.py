@@ -43,6 +43,22 @@ class Group:
     rows: list[Row]
 
 
+def algorithm_path(identifier: str) -> str:
+    """The page of an algorithm (its identifier may hold ``:``)."""
+    return "/algorithms/" + quote(identifier, safe=":@-._~")
+
+
+def hit_view(hit, lang: str, publisher: bool = True) -> dict:
+    """What a result card shows of a search hit (a dataset or an algorithm)."""
+    algorithm = hit.kind == "algorithm"
+    return {
+        "identifier": hit.identifier, "title": hit.title, "snippet": hit.description_snippet,
+        "publisher": hit.publisher if publisher else None, "kind": hit.kind,
+        "href": algorithm_path(hit.identifier) if algorithm else dataset_path(hit.identifier),
+        "access": None if algorithm else access_badge(hit.access_rights, lang),
+    }
+
+
 def dataset_path(identifier: str) -> str:
     """The page of a dataset (its identifier may hold ``:`` and ``/``)."""
     return "/datasets/" + quote(identifier, safe=":@-._~")

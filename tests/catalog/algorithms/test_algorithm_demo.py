@@ -41,7 +41,7 @@ def test_at_least_20_real_algorithms_and_the_four_demonstrators() -> None:
 
 
 def test_demo_files_is_sorted_and_only_turtle() -> None:
-    assert FILES == sorted(FILES)
+    assert sorted(FILES) == FILES
     assert all(p.suffix == ".ttl" for p in FILES)
 
 

@@ -69,9 +69,10 @@ def test_bad_params_name_the_parameter(params, param):
 
 def test_facet_keys_and_titles():
     keys = [f.key for f in FACETS]
-    assert keys[:3] == ["health_category", "theme", "access_rights"]
+    assert keys[:4] == ["type", "health_category", "theme", "access_rights"]
     assert {"publisher", "coding_system", "standard", "language", "population", "age",
-            "temporal"} <= set(keys)
+            "temporal", "task", "modality", "regulatory_status", "licence",
+            "runnable_in_spe"} <= set(keys)
     assert all(f.title("en") and f.title("de") for f in FACETS)
 
 

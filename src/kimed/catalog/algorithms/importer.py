@@ -39,6 +39,7 @@ from kimed.catalog.rdfio import (
     to_ntriples,
 )
 from kimed.catalog.rdfio import _decode as decode_utf8
+from kimed.catalog.search.algorithm_index import index_algorithms
 
 Progress = Callable[[str, int, int], None]
 CARD_SUFFIXES = {".md", ".markdown"}
@@ -185,6 +186,7 @@ def import_algorithms(session: Session, paths: Iterable[Path], *, fmt: str | Non
     problems += _db_duplicates(session, [s[0] for s in staged])
     if problems:
         raise ImportRefused(problems)
+    stored = []
     for number, (outcome, projection, record, links) in enumerate(staged, start=1):
         row = session.scalars(sa.select(AlgorithmRow).where(AlgorithmRow.iri == outcome.iri)).first()
         values = dict(identifier=projection.identifier,
@@ -201,10 +203,12 @@ def import_algorithms(session: Session, paths: Iterable[Path], *, fmt: str | Non
                 setattr(row, key, value)
         session.flush()
         store_links(session, row, links)
+        stored.append(row)
         report.records.append(outcome)
         if progress:
             progress("store", number, len(staged))
     session.flush()
+    index_algorithms(session, stored)
     return report
 
 

@@ -53,6 +53,9 @@ def links_of(session: Session, row: AlgorithmRow) -> list[AlgorithmDatasetRow]:
 
 def delete_algorithm(session: Session, key: str) -> AlgorithmRow:
     row = get_algorithm(session, key)
+    from kimed.catalog.search.algorithm_index import unindex_algorithm
+
+    unindex_algorithm(session, row.id)
     session.execute(sa.delete(AlgorithmDatasetRow).where(AlgorithmDatasetRow.algorithm_id == row.id))
     session.delete(row)
     session.flush()

@@ -16,18 +16,14 @@ kimed.catalog.search.reference computes the same in SQL alone; tests compare the
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kimed.catalog.models import DatasetRow
-from kimed.catalog.projection import pick
 from kimed.catalog.search import raw
 from kimed.catalog.search.expression import (
     Expression,
@@ -44,10 +40,11 @@ from kimed.catalog.search.facets import (
     TEMPORAL_BANDS,
     value_label,
 )
+from kimed.catalog.search.hits import hits
+from kimed.catalog.search.ids import ALGORITHM_BASE
 from kimed.catalog.search.memory import FacetIndex, facet_index
 from kimed.catalog.search.plan import FTS5_WEIGHTS, TS_WEIGHTS, Plan, fts5_match, plan
-from kimed.catalog.search.query import FacetValue, Hit, SearchQuery, SearchResult
-from kimed.catalog.search.snippet import highlight, snippet
+from kimed.catalog.search.query import FacetValue, SearchQuery, SearchResult
 
 FACET_LIMIT = 50
 RANK_ALL = 10_000  # rank every word match up to this many (see _relevance_page)
@@ -167,10 +164,11 @@ def _ranked(session: Session, p: Plan, head: bool) -> tuple[str, dict]:
             "WHERE dataset_fts MATCH :q ORDER BY r DESC, rowid"), {"q": q}
 
 
-def _first(session: Session, sql: str, params: dict, data: bytes, want: int):
+def _first(session: Session, sql: str, params: dict, idx: FacetIndex, data: bytes, want: int):
     found: list[tuple[int, float]] = []
     for i, r in raw.stream(session, sql, params):
-        if data[i >> 3] >> (i & 7) & 1:
+        p = i if i < ALGORITHM_BASE else idx.pos(i)
+        if p >= 0 and data[p >> 3] >> (p & 7) & 1:
             found.append((i, float(r)))
             if len(found) == want:
                 break
@@ -214,10 +212,10 @@ def _relevance_page(session: Session, p: Plan, query: SearchQuery, idx: FacetInd
     data = match.to_bytes(idx.width, "little")
     with _index_scans(session, p.pg):
         if text.bit_count() > RANK_ALL:
-            found = _first(session, *_ranked(session, p, head=True), data, want)
+            found = _first(session, *_ranked(session, p, head=True), idx, data, want)
             if len(found) == want:
                 return found[query.offset:]
-        found = _first(session, *_ranked(session, p, head=False), data, want)
+        found = _first(session, *_ranked(session, p, head=False), idx, data, want)
     return _fill(idx, match, found, want)[query.offset:]
 
 
@@ -285,40 +283,6 @@ def shape_facets(counts: dict[int, int], values: dict[int, tuple[str, str, str |
     return out
 
 
-def _hits(session: Session, ranked: list[tuple[int, float | None]], p: Plan,
-          query: SearchQuery, idx: FacetIndex) -> list[Hit]:
-    if not ranked:
-        return []
-    from kimed.catalog.search.listing import slug_map
-
-    rows = {r.id: r for r in session.execute(
-        sa.select(DatasetRow.id, DatasetRow.identifier, DatasetRow.iri, DatasetRow.projection)
-        .where(DatasetRow.id.in_([i for i, _ in ranked])))}
-    words, prefixes = p.expr.match_terms()
-    slugs = slug_map(idx)
-    hits = []
-    for rid, score in ranked:
-        row = rows.get(rid)
-        if row is None:
-            continue
-        proj = row.projection if isinstance(row.projection, dict) else json.loads(row.projection)
-        agent = proj.get("publisher") or {}
-        names = agent.get("name") or {}
-        value = agent.get("iri") or pick(names) or None
-        text = snippet(pick(proj.get("description") or {}, query.lang), words, prefixes)
-        hits.append(Hit(
-            identifier=row.identifier, iri=row.iri,
-            title=pick(proj.get("title") or {}, query.lang) or row.identifier,
-            description_snippet=text, access_rights=proj.get("access_rights"),
-            publisher=pick(names, query.lang) if agent else None, score=score,
-            publisher_iri=agent.get("iri"), publisher_value=value,
-            publisher_slug=slugs.get(value) if value else None,
-            snippet_parts=highlight(text, words, prefixes),
-            modified=proj.get("modified"),
-        ))
-    return hits
-
-
 def search(session: Session, query: SearchQuery) -> SearchResult:
     """Run ``query``: one page of hits, the total, and every facet's counts."""
     query.validate()
@@ -340,4 +304,4 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
         ranked = [(i, None) for i in _sorted_page(session, query, idx, match, total)]
     counts = memory_counts(idx, sets)
     facets = shape_facets(counts, idx.values, p, query)
-    return SearchResult.build(total, _hits(session, ranked, p, query, idx), facets, query)
+    return SearchResult.build(total, hits(session, ranked, p, query, idx), facets, query)

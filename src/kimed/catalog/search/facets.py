@@ -30,6 +30,7 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
+    Facet("type", {"en": "Type", "de": "Art"}, source="dcat:Dataset or mls:MLModel"),
     Facet("health_category", {"en": "Health category", "de": "Gesundheitsdatenkategorie"},
           source="healthdcatap:healthCategory"),
     Facet("theme", {"en": "Theme", "de": "Thema"}, source="dcat:theme"),
@@ -41,6 +42,16 @@ FACETS: tuple[Facet, ...] = (
     Facet("standard", {"en": "Standard or format", "de": "Standard oder Format"},
           source="dct:conformsTo, dcat:distribution/dct:format"),
     Facet("language", {"en": "Language", "de": "Sprache"}, source="dct:language"),
+    Facet("task", {"en": "AI task", "de": "KI-Aufgabe"},
+          source="kimed:task, mls:implements (algorithms)"),
+    Facet("modality", {"en": "Modality", "de": "Modalität"},
+          source="kimed:inputModality, kimed:outputModality (algorithms)"),
+    Facet("regulatory_status", {"en": "Regulatory status", "de": "Regulatorischer Status"},
+          source="kimed:regulatoryClass (algorithms)"),
+    Facet("licence", {"en": "Licence", "de": "Lizenz"}, source="dct:license (algorithms)"),
+    Facet("runnable_in_spe", {"en": "Runnable in the KIMed SPE",
+                              "de": "Im KIMed-SPE ausführbar"},
+          source="kimed:runnableInSPE (algorithms)"),
     Facet("population", {"en": "Number of individuals", "de": "Anzahl der Personen"},
           source="healthdcatap:numberOfUniqueIndividuals"),
     Facet("age", {"en": "Age range", "de": "Altersbereich"}, kind="range",
@@ -82,6 +93,25 @@ BAND_LABELS = {
     for key, bands in (("population", POPULATION_BANDS), ("age", AGE_BANDS),
                        ("temporal", TEMPORAL_BANDS))
     for band in bands
+}
+FIXED_LABELS = {
+    ("type", "dataset"): {"en": "Dataset", "de": "Datensatz"},
+    ("type", "algorithm"): {"en": "AI algorithm", "de": "KI-Algorithmus"},
+    ("runnable_in_spe", "true"): {"en": "yes", "de": "ja"},
+    ("runnable_in_spe", "false"): {"en": "no", "de": "nein"},
+}
+# Common licences by the IRIs that records use for them (SPDX identifiers as labels).
+LICENCE_LABELS = {
+    "https://www.apache.org/licenses/LICENSE-2.0": "Apache-2.0",
+    "http://www.apache.org/licenses/LICENSE-2.0": "Apache-2.0",
+    "https://opensource.org/licenses/MIT": "MIT",
+    "https://opensource.org/licenses/BSD-3-Clause": "BSD-3-Clause",
+    "https://www.gnu.org/licenses/old-licenses/gpl-2.0.html": "GPL-2.0",
+    "https://www.gnu.org/licenses/gpl-3.0.html": "GPL-3.0",
+    "https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0",
+    "https://creativecommons.org/licenses/by-nc/4.0/": "CC-BY-NC-4.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/": "CC-BY-SA-4.0",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0-1.0",
 }
 BAND_ORDER = {key: [b[0] for b in bands] for key, bands in
               (("population", POPULATION_BANDS), ("age", AGE_BANDS),
@@ -135,7 +165,7 @@ def facet_rows(p: dict) -> list[tuple[str, str, str | None]]:
     stored JSON directly: validating each projection with pydantic again would cost more than the
     rest of indexing together.
     """
-    rows: list[tuple[str, str, str | None]] = []
+    rows: list[tuple[str, str, str | None]] = [("type", "dataset", None)]
     add = rows.append
     for uri in p.get("health_categories") or ():
         add(("health_category", uri, None))
@@ -178,9 +208,11 @@ def value_label(facet_key: str, value: str, stored: str | None, lang: str) -> st
     """A human label for a facet value in ``lang``: vocabulary label, band label, or stored name."""
     from kimed.vocab import lookup
 
-    band = BAND_LABELS.get((facet_key, value))
+    band = BAND_LABELS.get((facet_key, value)) or FIXED_LABELS.get((facet_key, value))
     if band:
         return band.get(lang) or band["en"]
+    if facet_key == "licence" and value in LICENCE_LABELS:
+        return LICENCE_LABELS[value]
     concept = lookup(value)
     if concept is not None:
         return concept.label(lang)

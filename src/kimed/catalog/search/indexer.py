@@ -19,6 +19,7 @@ import json
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -152,41 +153,50 @@ _PG_HEAD = ("setweight(to_tsvector('simple', u.title), 'A') || "
             "setweight(to_tsvector('simple', u.keywords), 'B')")
 
 
-def index_datasets(session: Session, rows: Iterable) -> int:
-    """(Re)build the index rows of ``rows`` and return how many were indexed.
+@dataclass
+class Entry:
+    """What the index holds of one record: its search id, the columns of ``dataset_search`` and
+    the text fields (see :func:`document`), its facet values and its periods."""
 
-    A row is anything with ``id`` and ``projection`` (a flushed DatasetRow, or a result row); the
-    projection is read as stored JSON, without validating it again.
-    """
-    rows = list(rows)
-    if not rows:
+    id: int
+    fields: dict
+    facets: list[tuple[str, str, str | None]]
+    periods: list[tuple[str | None, str | None]] = field(default_factory=list)
+
+
+def projection_of(row) -> dict:
+    return row.projection if isinstance(row.projection, dict) else json.loads(row.projection)
+
+
+def dataset_entry(rid: int, p: dict) -> Entry:
+    return Entry(rid, {
+        "sort_en": _sort_key(p, "en"), "sort_de": _sort_key(p, "de"),
+        "modified": _day(p.get("modified")), "population": p.get("number_of_unique_individuals"),
+        "min_age": p.get("min_typical_age"), "max_age": p.get("max_typical_age"), **document(p),
+    }, facet_rows(p), [(_day(t.get("start")), _day(t.get("end"))) for t in p.get("temporal") or ()])
+
+
+def index_entries(session: Session, entries: list[Entry], created_sql: str) -> int:
+    """(Re)build the index rows of ``entries``; ``created_sql`` reads a record's creation time
+    for search id ``u.id``."""
+    if not entries:
         return 0
     session.flush()
     pg = raw.is_pg(session)
-    delta = _delete(session, [r.id for r in rows])
-    projections = [(row.id, row.projection if isinstance(row.projection, dict)
-                    else json.loads(row.projection)) for row in rows]
-    facets = {rid: facet_rows(p) for rid, p in projections}
-    ids = _value_ids(session, {fv for values in facets.values() for fv in values})
+    delta = _delete(session, [e.id for e in entries])
+    ids = _value_ids(session, {fv for e in entries for fv in e.facets})
     search_rows, facet_rows_, periods = [], [], []
-    for rid, p in projections:
-        search_rows.append({
-            "id": rid, "sort_en": _sort_key(p, "en"), "sort_de": _sort_key(p, "de"),
-            "modified": _day(p.get("modified")),
-            "population": p.get("number_of_unique_individuals"),
-            "min_age": p.get("min_typical_age"), "max_age": p.get("max_typical_age"),
-            **document(p),
-        })
-        for f, v, _label in facets[rid]:
+    for e in entries:
+        search_rows.append({"id": e.id, **e.fields})
+        for f, v, _label in e.facets:
             vid = ids[(f, v)]
-            facet_rows_.append({"d": rid, "v": vid})
+            facet_rows_.append({"d": e.id, "v": vid})
             delta[vid] += 1
-        periods += [{"d": rid, "s": _day(t.get("start")), "e": _day(t.get("end"))}
-                    for t in p.get("temporal") or ()]
+        periods += [{"d": e.id, "s": start, "e": end} for start, end in e.periods]
     types = {"id": "int", "sort_en": "text", "sort_de": "text", "modified": "date",
              "population": "bigint", "min_age": "int", "max_age": "int"}
     targets = {**{("dataset_id" if k == "id" else k): f"u.{k}" for k in types},
-               "created": "(SELECT created_at FROM datasets WHERE id = u.id)"}
+               "created": created_sql}
     if pg:
         types |= {k: "text" for k in ("title", "keywords", "description", "extra")}
         targets["document"] = _PG_DOCUMENT
@@ -205,7 +215,24 @@ def index_datasets(session: Session, rows: Iterable) -> int:
                     {"dataset_id": "u.d", "start_date": "u.s", "end_date": "u.e"})
     _apply_totals(session, delta)
     bump_generation(session)
-    return len(rows)
+    return len(entries)
+
+
+def index_datasets(session: Session, rows: Iterable) -> int:
+    """(Re)build the index rows of ``rows`` and return how many were indexed.
+
+    A row is anything with ``id`` and ``projection`` (a flushed DatasetRow, or a result row); the
+    projection is read as stored JSON, without validating it again.
+    """
+    entries = [dataset_entry(row.id, projection_of(row)) for row in rows]
+    return index_entries(session, entries, "(SELECT created_at FROM datasets WHERE id = u.id)")
+
+
+def unindex(session: Session, search_ids: Sequence[int]) -> None:
+    """Remove records from the index by search id (kimed.catalog.search.ids)."""
+    session.flush()
+    _apply_totals(session, _delete(session, list(search_ids)))
+    bump_generation(session)
 
 
 def index_dataset(session: Session, row: DatasetRow) -> None:
@@ -217,13 +244,12 @@ def index_dataset(session: Session, row: DatasetRow) -> None:
 
 def unindex_dataset(session: Session, dataset_id: int) -> None:
     """Remove one dataset from the index (call before deleting its row)."""
-    session.flush()
-    _apply_totals(session, _delete(session, [dataset_id]))
-    bump_generation(session)
+    unindex(session, [dataset_id])
 
 
 def reindex_all(session: Session, batch: int = CHUNK) -> int:
-    """Rebuild the whole index from the stored projections; return the number of records."""
+    """Rebuild the whole index (datasets and algorithms) from the stored projections; return
+    the number of records."""
     session.flush()
     pg = raw.is_pg(session)
     for table in (*_TABLES, *(_PG_TABLES if pg else ()), "search_values"):
@@ -236,10 +262,21 @@ def reindex_all(session: Session, batch: int = CHUNK) -> int:
         rows = session.execute(sa.select(DatasetRow.id, DatasetRow.projection)
                                .where(DatasetRow.id.in_(chunk))).all()
         done += index_datasets(session, rows)
+    from kimed.catalog.search.algorithm_index import index_algorithms
+
+    rows = raw.fetch(session, "SELECT id, projection FROM algorithms ORDER BY id")
+    for chunk in _chunks(rows, batch):
+        done += index_algorithms(session, [_Row(i, p) for i, p in chunk])
     raw.execute(session, "UPDATE search_values SET total = (SELECT count(*) FROM dataset_facets f "
                 "WHERE f.value_id = search_values.id)")
     bump_generation(session)
     return done
+
+
+@dataclass
+class _Row:
+    id: int
+    projection: dict | str
 
 
 def rebuild_pending(session: Session) -> bool:

@@ -11,7 +11,7 @@ index already holds (kimed.catalog.search.memory). The database's text index hol
 record's own: title, keywords, description and identifier.
 
 Labelled facets: health category, health theme (a facet without a panel), theme, coding system,
-standard / format and publisher. A label is the concept's code and its English and German labels
+standard / format and publisher; for algorithms also task, modality and regulatory status. A label is the concept's code and its English and German labels
 (kimed.vocab), or a publisher's names. A phrase must lie within one label.
 """
 
@@ -26,7 +26,8 @@ from functools import lru_cache
 from kimed.catalog.search.expression import Alt, Clause
 from kimed.catalog.search.text import stems
 
-LABELLED = ("health_category", "health_theme", "theme", "coding_system", "standard", "publisher")
+LABELLED = ("health_category", "health_theme", "theme", "coding_system", "standard", "publisher",
+            "task", "modality", "regulatory_status")
 
 
 @lru_cache(maxsize=8192)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from kimed.catalog.search import raw
 from kimed.catalog.search.expression import Clause
+from kimed.catalog.search.ids import ALGORITHM_BASE
 from kimed.catalog.search.labels import LabelIndex
 from kimed.catalog.search.ranges import AgeIndex, PeriodIndex
 
@@ -79,22 +80,43 @@ class FacetIndex:
     ages: AgeIndex
     periods: PeriodIndex
     labels: LabelIndex = field(default_factory=LabelIndex)
-    orders: dict[str, list[int]] = field(default_factory=dict)
-    ranks: dict[str, list[int]] = field(default_factory=dict)  # dataset id -> position
+    split: int = 0  # bit positions from here on belong to algorithms (kimed.catalog.search.ids)
+    extra: list[int] = field(default_factory=list)  # algorithm search ids, ascending
+    extra_pos: dict[int, int] = field(default_factory=dict)  # algorithm search id -> position
+    orders: dict[str, list[int]] = field(default_factory=dict)  # positions in sort order
+    ranks: dict[str, list[int]] = field(default_factory=dict)  # position -> rank in the order
     cache: dict = field(default_factory=dict)  # things derived once per generation
 
     @property
     def size(self) -> int:
         return self.universe.bit_count()
 
+    def pos(self, search_id: int) -> int:
+        """The bit position of a search id (-1 for an algorithm the index does not know)."""
+        return search_id if search_id < ALGORITHM_BASE else self.extra_pos.get(search_id, -1)
+
     def to_bits(self, ids: list[int]) -> int:
-        """The bitset of ``ids``; ids the index does not know are left out."""
-        if ids and max(ids) >= self.width * 8:
+        """The bitset of search ``ids``; ids the index does not know are left out."""
+        if not ids:
+            return 0
+        top = max(ids)
+        if top >= ALGORITHM_BASE:
+            ids = [p for p in map(self.pos, ids) if p >= 0]
+            top = max(ids, default=0)
+        if top >= self.width * 8:
             ids = [i for i in ids if i < self.width * 8]
         return to_bits(ids, self.width) & self.universe
 
-    def ids_of(self, bits: int) -> list[int]:
+    def positions_of(self, bits: int) -> list[int]:
         return ids_of(bits, self.width)
+
+    def ids_of(self, bits: int) -> list[int]:
+        """The search ids in a bitset: dataset ids ascending, then algorithm ids ascending."""
+        found = ids_of(bits, self.width)
+        if not self.extra or not found or found[-1] < self.split:
+            return found
+        split, extra = self.split, self.extra
+        return [p if p < split else extra[p - split] for p in found]
 
     def label_bits(self, clause: Clause) -> int:
         """The records with a facet value whose label satisfies ``clause``
@@ -119,35 +141,40 @@ class FacetIndex:
         return out
 
     def order(self, session: Session, name: str) -> list[int]:
-        """Every dataset id in sort order ``name`` (read from the database on first use)."""
+        """Every position in sort order ``name`` (read from the database on first use)."""
         if name not in self.orders:
             ids = raw.column(session, f"SELECT dataset_id FROM dataset_search "
                              f"ORDER BY {ORDERS[name]}")
+            positions = [p for p in map(self.pos, ids) if 0 <= p < self.width * 8]
             rank = [0] * (self.width * 8)
-            for n, i in enumerate(ids):
-                if i < len(rank):
-                    rank[i] = n
-            self.ranks[name], self.orders[name] = rank, ids
+            for n, p in enumerate(positions):
+                rank[p] = n
+            self.ranks[name], self.orders[name] = rank, positions
         return self.orders[name]
 
     def page(self, session: Session, order: str, bits: int, total: int, offset: int,
              limit: int) -> list[int]:
-        """Ids ``offset`` to ``offset + limit`` of ``bits`` in sort ``order``."""
+        """Search ids ``offset`` to ``offset + limit`` of ``bits`` in sort ``order``."""
         if offset >= total:
             return []
         self.order(session, order)
         want = offset + limit
         if total * 40 < self.size:  # few matches: sort them
             rank = self.ranks[order]
-            return sorted(self.ids_of(bits), key=rank.__getitem__)[offset:want]
-        data = bits.to_bytes(self.width, "little")
-        found: list[int] = []
-        for i in self.orders[order]:
-            if data[i >> 3] >> (i & 7) & 1:
-                found.append(i)
-                if len(found) == want:
-                    break
-        return found[offset:]
+            found = sorted(self.positions_of(bits), key=rank.__getitem__)[offset:want]
+        else:
+            data = bits.to_bytes(self.width, "little")
+            found = []
+            for i in self.orders[order]:
+                if data[i >> 3] >> (i & 7) & 1:
+                    found.append(i)
+                    if len(found) == want:
+                        break
+            found = found[offset:]
+        return [self.search_id(p) for p in found]
+
+    def search_id(self, position: int) -> int:
+        return position if position < self.split else self.extra[position - self.split]
 
 
 def generation(session: Session) -> int:
@@ -199,8 +226,16 @@ def build(session: Session, gen: int = 0) -> FacetIndex:
 def _build(session: Session, gen: int) -> FacetIndex:
     pg = raw.is_pg(session)
     all_ids = raw.column(session, "SELECT dataset_id FROM dataset_search")
-    width = (max(all_ids, default=0) >> 3) + 1
-    universe = to_bits(all_ids, width)
+    datasets = [i for i in all_ids if i < ALGORITHM_BASE]
+    extra = sorted(i for i in all_ids if i >= ALGORITHM_BASE)
+    split = ((max(datasets, default=0) >> 3) + 1) * 8
+    extra_pos = {i: split + n for n, i in enumerate(extra)}
+    width = ((split + len(extra)) >> 3) + 1
+    universe = to_bits([*datasets, *extra_pos.values()], width)
+
+    def positions(ids):
+        return (i if i < ALGORITHM_BASE else extra_pos.get(i, -1) for i in ids)
+
     values, by_value, facets = {}, {}, {}
     for vid, facet, value, label in raw.fetch(session, "SELECT id, facet, value, label "
                                               "FROM search_values ORDER BY id"):
@@ -211,26 +246,29 @@ def _build(session: Session, gen: int) -> FacetIndex:
     limit = width * 8
     for vid, joined in _grouped(session, pg):
         if vid in bits and joined:
-            bits[vid] = to_bits((i for i in map(int, joined.split(",")) if i < limit),
-                                width) & universe
+            bits[vid] = to_bits((i for i in positions(map(int, joined.split(",")))
+                                 if 0 <= i < limit), width) & universe
     day = "CAST({} AS text)" if pg else "{}"
     return FacetIndex(
         generation=gen, width=width, universe=universe, values=values, by_value=by_value,
         facets=facets, bits=bits, totals={vid: b.bit_count() for vid, b in bits.items()},
         labels=LabelIndex.build((vid, *v) for vid, v in values.items()),
+        split=split, extra=extra, extra_pos=extra_pos,
         ages=AgeIndex.build(raw.fetch(
             session, "SELECT dataset_id, min_age, max_age FROM dataset_search "
-            "WHERE min_age IS NOT NULL OR max_age IS NOT NULL"), width),
+            f"WHERE (min_age IS NOT NULL OR max_age IS NOT NULL) AND dataset_id < {ALGORITHM_BASE}"
+            ), width),
         periods=PeriodIndex.build(raw.fetch(
             session, "SELECT dataset_id, count(*), "
             f"CASE WHEN count(*) > count(start_date) THEN NULL ELSE "
             f"{day.format('min(start_date)')} END, "
             f"CASE WHEN count(*) > count(end_date) THEN NULL ELSE "
-            f"{day.format('max(end_date)')} END FROM search_periods GROUP BY dataset_id"),
+            f"{day.format('max(end_date)')} END FROM search_periods "
+            f"WHERE dataset_id < {ALGORITHM_BASE} GROUP BY dataset_id"),
             raw.fetch(session, f"SELECT p.dataset_id, {day.format('p.start_date')}, "
                       f"{day.format('p.end_date')} FROM search_periods p WHERE p.dataset_id IN "
-                      "(SELECT dataset_id FROM search_periods GROUP BY dataset_id "
-                      "HAVING count(*) > 1)"),
+                      f"(SELECT dataset_id FROM search_periods WHERE dataset_id < {ALGORITHM_BASE} "
+                      "GROUP BY dataset_id HAVING count(*) > 1)"),
             width, universe),
     )
 

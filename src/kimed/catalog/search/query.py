@@ -221,6 +221,8 @@ class Hit:
     plain (escape it when writing HTML)."""
     modified: str | None = None
     """dct:modified as ISO date text."""
+    kind: str = "dataset"
+    """What was found: "dataset" or "algorithm" (its page is /algorithms/{identifier})."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ def category_tiles(counts: dict[str, int], lang: str) -> list[dict]:
 
 @router.get("/", response_class=HTMLResponse, name="home")
 def home(session: SessionDep, lang: LangDep, render: RenderDep) -> HTMLResponse:
-    result = search(session, SearchQuery(per_page=1, lang=lang))
+    result = search(session, SearchQuery(per_page=1, lang=lang, filters={"type": ["dataset"]}))
     counts = {fv.value: fv.count for fv in result.facets.get("health_category", [])}
     rows = session.scalars(sa.select(DatasetRow).order_by(
         DatasetRow.created_at.desc(), DatasetRow.id.desc()).limit(NEWEST))

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from kimed.catalog.search import SearchQuery, search
 from kimed.web.agents import by_slug, publishers
 from kimed.web.deps import LangDep, RenderDep, SessionDep
-from kimed.web.present import access_badge, agent
+from kimed.web.present import agent, hit_view
 from kimed.web.routes.search import page_links
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -33,9 +33,7 @@ def publisher_page(slug: str, session: SessionDep, lang: LangDep, render: Render
     query = SearchQuery(filters={"publisher": [found.value]}, sort="title", page=page,
                         per_page=PER_PAGE, lang=lang)
     result = search(session, query)
-    hits = [{"identifier": h.identifier, "title": h.title, "snippet": h.description_snippet,
-             "publisher": None, "access": access_badge(h.access_rights, lang)}
-            for h in result.hits]
+    hits = [hit_view(h, lang, publisher=False) for h in result.hits]
     paging = page_links(query, result.pages, path=f"/publishers/{slug}")
     for key in ("prev", "next", "first", "last"):  # the filter is the path here, not a parameter
         if paging[key]:

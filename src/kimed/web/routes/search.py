@@ -15,7 +15,7 @@ from kimed.catalog.search import FACETS, SearchQuery, SearchResult, search
 from kimed.catalog.search.facets import AGE_BANDS, TEMPORAL_BANDS
 from kimed.catalog.search.query import SORTS
 from kimed.web.deps import RenderDep, SearchQueryDep, SessionDep, is_htmx
-from kimed.web.present import access_badge
+from kimed.web.present import hit_view
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 RANGE_PARAMS = {"age": ("age_min", "age_max"), "temporal": ("from", "to")}
@@ -82,9 +82,7 @@ def hidden_fields(query: SearchQuery) -> list[tuple[str, str]]:
 
 def results_context(result: SearchResult) -> dict:
     query = result.query
-    hits = [{"identifier": h.identifier, "title": h.title, "snippet": h.description_snippet,
-             "publisher": h.publisher, "access": access_badge(h.access_rights, query.lang)}
-            for h in result.hits]
+    hits = [hit_view(h, query.lang) for h in result.hits]
     first = query.offset + 1 if result.total else 0
     return {
         "query": query, "result": result, "hits": hits, "facets": facet_view(result),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,7 +11,7 @@ from kimed.catalog.search import SearchQuery, SearchResult, search
 from kimed.catalog.store import find_dataset, record_of
 from kimed.web.deps import SessionDep, query_mapping
 from kimed.web.i18n import negotiate
-from kimed.web.present import access_badge, dataset_path
+from kimed.web.present import access_badge, algorithm_path, dataset_path
 from kimed.web.routes.api.models import (
     AccessRights,
     DatasetPublic,
@@ -45,12 +46,13 @@ def base_url(request: Request) -> str:
 
 def summary_of(hit, lang: str, base: str) -> DatasetSummary:
     badge = access_badge(hit.access_rights, lang)
+    path = algorithm_path(hit.identifier) if hit.kind == "algorithm" else \
+        dataset_path(hit.identifier)
     return DatasetSummary(
         identifier=hit.identifier, iri=hit.iri, title=hit.title, snippet=hit.description_snippet,
         publisher=hit.publisher, access_rights=AccessRights(uri=badge["uri"], label=badge["label"]),
-        score=hit.score, links={
-            "self": base + "/api" + dataset_path(hit.identifier),
-            "html": base + dataset_path(hit.identifier)},
+        score=hit.score, type=hit.kind,
+        links={"self": base + "/api" + path, "html": base + path},
     )
 
 
@@ -81,6 +83,9 @@ def search_datasets(
     health_category: Many = None, theme: Many = None, access_rights: Many = None,
     publisher: Many = None, coding_system: Many = None, standard: Many = None,
     language: Many = None,
+    type: Annotated[list[str] | None, Query(
+        description="dataset (the default here) or algorithm; both in one search: "
+                    "type=dataset&type=algorithm")] = None,
     population: Annotated[list[str] | None, Query(
         description="Size band: lt1k, 1k-10k, 10k-100k, 100k-1m, ge1m")] = None,
     age_min: Annotated[str | None, Query(description="Whole years, 0-150")] = None,
@@ -94,8 +99,13 @@ def search_datasets(
 ) -> SearchResponse:
     """Full-text search with facet filters. Facet parameters may repeat (values of one facet are
     OR-ed, facets are AND-ed); the facet keys are listed at `/api/facets`. Every parameter is
-    checked, and a bad one answers 422 naming it and the rule."""
-    return search_response(search(session, query), base_url(request))
+    checked, and a bad one answers 422 naming it and the rule. Without `type`, only datasets are
+    listed (the links then leave `type` out too)."""
+    if query.filters.get("type"):
+        return search_response(search(session, query), base_url(request))
+    result = search(session, replace(query, filters={**query.filters, "type": ["dataset"]}))
+    result.query = query
+    return search_response(result, base_url(request))
 
 
 @router.get("/datasets/{identifier:path}", response_model=DatasetPublic,

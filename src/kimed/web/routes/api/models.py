@@ -35,6 +35,7 @@ class DatasetSummary(BaseModel):
     access_rights: AccessRights
     score: float | None = Field(None, description="Relevance (higher is better) when ranked")
     links: dict[str, str]
+    type: str = Field("dataset", description='"dataset" or "algorithm"')
 
 
 class FacetValueOut(BaseModel):
