@@ -1,9 +1,6 @@
-"""From the algorithms to the data: open the listing from the header, narrow it to segmentation,
-open an algorithm, read its evaluation, follow the dataset it was trained on to that dataset's
-page, and find the algorithm listed there.
-
-Until algorithms are searchable, the listing's task filter (``/algorithms?task=segmentation``)
-stands in for the search page.
+"""From the algorithms to the data: search for "segmentation" in the one search box, narrow the
+results to AI algorithms, open one, follow the dataset it was trained on to that dataset's page,
+and find the algorithm listed there; the same from the algorithms listing and its task filter.
 """
 
 from __future__ import annotations
@@ -11,6 +8,33 @@ from __future__ import annotations
 import re
 
 SWIN = "Swin UNETR (BraTS 2021)"
+
+
+def test_search_box_to_algorithm_to_dataset(page, screenshot):
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Search the catalogue")
+    box.fill("segmentation")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?(.*&)?q=segmentation(&|$)"))
+    assert page.locator("#results article.hit .badge-algorithm").count() >= 1
+    screenshot(page, "search-1-results")
+
+    page.locator("a.facet-link", has_text="AI algorithm").first.click()
+    page.wait_for_url(re.compile(r"type=algorithm"))
+    page.locator("#results-heading", has_text="algorithm").wait_for()
+    cards = page.locator("#results article.hit")
+    assert cards.count() >= 3
+    assert cards.locator(".badge-algorithm").count() == cards.count()
+    screenshot(page, "search-2-algorithms")
+
+    page.get_by_role("link", name=SWIN).click()
+    page.wait_for_url(re.compile(r"/algorithms/kimed-alg:swin-unetr-brats21$"))
+    data = page.locator("#alg-group-data")
+    trained = data.locator(".prop", has_text="Trained on").get_by_role("link").first
+    trained.click()
+    page.wait_for_url(re.compile(r"/datasets/kimed:brats-2021$"))
+    assert page.locator("#algorithms").get_by_role("link", name=SWIN).is_visible()
+    screenshot(page, "search-3-dataset")
 
 
 def test_algorithm_to_dataset_path(page, screenshot):

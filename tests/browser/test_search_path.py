@@ -14,7 +14,7 @@ from rdflib import RDF, Graph, URIRef
 
 QUERY = "cancer"  # hits several demo records (registries, imaging collections, cohorts)
 DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#Dataset")
-COUNT = re.compile(r"of\s+([\d,]+)\s+datasets?")
+COUNT = re.compile(r"of\s+([\d,]+)\s+(?:datasets?|algorithms?|results?)")
 
 
 def result_total(page) -> int:

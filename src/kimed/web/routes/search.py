@@ -80,12 +80,25 @@ def hidden_fields(query: SearchQuery) -> list[tuple[str, str]]:
     return [(k, v) for k, v in query.to_params() if k not in ("q", "sort", "page")]
 
 
+def count_noun(result: SearchResult) -> str:
+    """The message key for what the results are: datasets, algorithms, or both ("results")."""
+    kinds = result.query.filters.get("type") or []
+    if not kinds:
+        kinds = [fv.value for fv in result.facets.get("type", []) if fv.count]
+    if kinds == ["dataset"]:
+        return "common.datasets"
+    if kinds == ["algorithm"]:
+        return "common.algorithms"
+    return "common.results"
+
+
 def results_context(result: SearchResult) -> dict:
     query = result.query
     hits = [hit_view(h, query.lang) for h in result.hits]
     first = query.offset + 1 if result.total else 0
     return {
         "query": query, "result": result, "hits": hits, "facets": facet_view(result),
+        "noun": count_noun(result),
         "paging": page_links(query, result.pages), "hidden": hidden_fields(query),
         "sorts": SORTS, "first": first, "last": query.offset + len(result.hits),
         "filtered": bool(query.filters or query.age or query.temporal),
