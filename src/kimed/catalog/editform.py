@@ -10,10 +10,10 @@ RDF and back.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -26,6 +26,7 @@ from pydantic import (
 
 LANGS = ("en", "de")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+M = TypeVar("M", bound=BaseModel)
 _IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/-]{0,199}$")
 
 # Input name -> field group (where its errors and findings are shown).
@@ -219,8 +220,12 @@ def is_iri(value: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", value))
 
 
-def errors_of(exc: ValidationError) -> list[FieldError]:
-    """Our FieldErrors for a pydantic ValidationError of :class:`DatasetForm`."""
+def errors_of(exc: ValidationError, groups: Mapping[str, str] | None = None,
+              rules: Mapping[str, str] | None = None) -> list[FieldError]:
+    """Our FieldErrors for a pydantic ValidationError of a form model (by default
+    :class:`DatasetForm`, whose inputs ``groups`` maps to field groups and ``rules`` to rules)."""
+    groups = GROUP_OF if groups is None else groups
+    rules = RULES if rules is None else rules
     out = []
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ())]
@@ -230,24 +235,33 @@ def errors_of(exc: ValidationError) -> list[FieldError]:
             name, message = message.split(": ", 1)
         if error.get("type") == "extra_forbidden":
             message = "is not a field of the form"
-        rule = RULES.get(name, "range" if error.get("type") == "value_error" and not loc
+        rule = rules.get(name, "range" if error.get("type") == "value_error" and not loc
                          else error.get("type", "invalid"))
-        out.append(FieldError(GROUP_OF.get(name, name or "form"), message, rule, name or None))
+        out.append(FieldError(groups.get(name, name or "form"), message, rule, name or None))
     return out
+
+
+def parse_values(model: type[M], raw: Mapping[str, Any], list_fields: Iterable[str],
+                 groups: Mapping[str, str] | None = None,
+                 rules: Mapping[str, str] | None = None) -> tuple[M | None, list[FieldError]]:
+    """An instance of the form ``model`` from submitted values (strings, or lists for repeated
+    inputs; only ``list_fields`` keep lists); keys that are not its fields are ignored."""
+    lists = set(list_fields)
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name not in raw:
+            continue
+        value = raw[name]
+        if name not in lists and isinstance(value, list):
+            value = value[-1] if value else None
+        data[name] = value
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, errors_of(exc, groups, rules)
 
 
 def parse_form(raw: Mapping[str, Any]) -> tuple[DatasetForm | None, list[FieldError]]:
     """A form from submitted values (strings, or lists for repeated inputs); keys that are not
     form fields are ignored. Returns (form, []) or (None, errors)."""
-    data: dict[str, Any] = {}
-    for name in DatasetForm.model_fields:
-        if name not in raw:
-            continue
-        value = raw[name]
-        if name not in LIST_FIELDS and isinstance(value, list):
-            value = value[-1] if value else None
-        data[name] = value
-    try:
-        return DatasetForm.model_validate(data), []
-    except ValidationError as exc:
-        return None, errors_of(exc)
+    return parse_values(DatasetForm, raw, LIST_FIELDS)

@@ -46,7 +46,8 @@ CARD_SUFFIXES = {".md", ".markdown"}
 INPUT_FORMATS = (*FORMATS, "modelcard")
 
 __all__ = ["INPUT_FORMATS", "AlgorithmImportReport", "AlgorithmOutcome", "ImportRefused",
-           "import_algorithms", "parse_inputs"]
+           "PreparedImport", "check_models", "import_algorithms", "parse_inputs", "prepare",
+           "write_prepared"]
 
 
 @dataclass
@@ -107,6 +108,27 @@ def _identifier_problems(models: dict[Node, Graph], file: str) -> list[Problem]:
     return problems
 
 
+def check_models(graph: Graph, file: str) -> tuple[ParsedModels, list[Problem]]:
+    """One MLDCAT-AP graph cut into model records and projected, with the problems that refuse
+    it (ill-typed literals, values outside our vocabularies, two identifiers on one model, no
+    model, a projection that fails)."""
+    models, rest = split_models(graph)
+    found = ill_typed_literals(graph, file, None)
+    found += unknown_vocabulary_values(graph, file, None)
+    found += _identifier_problems(models, file)
+    if not models:
+        found.append(Problem(file, "no mldcat:MachineLearningModel (or fair4ml:MLModel) "
+                             f"found [{SPEC}]"))
+    projections = {}
+    if not found:
+        for m, record in models.items():
+            try:
+                projections[m] = project_model(record, m)
+            except ProjectionError as exc:
+                found.append(Problem(file, f"<{m}> {exc}"))
+    return ParsedModels(file, graph, models, projections, len(rest)), found
+
+
 def parse_inputs(paths: Iterable[Path], fmt: str | None = None,
                  max_bytes: int = 50 * 1024 * 1024,
                  progress: Progress | None = None) -> list[ParsedModels]:
@@ -120,22 +142,9 @@ def parse_inputs(paths: Iterable[Path], fmt: str | None = None,
             problems.append(Problem(exc.file, exc.cause + (f" [{exc.rule}]" if exc.rule else ""),
                                     exc.line))
             continue
-        models, rest = split_models(graph)
-        found = ill_typed_literals(graph, str(path), None)
-        found += unknown_vocabulary_values(graph, str(path), None)
-        found += _identifier_problems(models, str(path))
-        if not models:
-            found.append(Problem(str(path), "no mldcat:MachineLearningModel (or fair4ml:MLModel) "
-                                 f"found [{SPEC}]"))
-        projections = {}
-        if not found:
-            for m, record in models.items():
-                try:
-                    projections[m] = project_model(record, m)
-                except ProjectionError as exc:
-                    found.append(Problem(str(path), f"<{m}> {exc}"))
+        item, found = check_models(graph, str(path))
         problems += found
-        parsed.append(ParsedModels(str(path), graph, models, projections, len(rest)))
+        parsed.append(item)
         if progress:
             progress("parse", number, len(files))
     problems += _duplicates(parsed)
@@ -156,13 +165,20 @@ def _duplicates(parsed: list[ParsedModels]) -> list[Problem]:
     return problems
 
 
-def import_algorithms(session: Session, paths: Iterable[Path], *, fmt: str | None = None,
-                      strict: bool = False, max_bytes: int = 50 * 1024 * 1024,
-                      progress: Progress | None = None) -> AlgorithmImportReport:
-    """Import ``paths`` within ``session``'s transaction (the caller commits or rolls back)."""
+@dataclass
+class PreparedImport:
+    """Checked records, their findings and resolved links, ready to be written."""
+
+    report: AlgorithmImportReport
+    staged: list[tuple[AlgorithmOutcome, AlgorithmRecord, Graph, list]]
+
+
+def prepare(session: Session, parsed: list[ParsedModels], strict: bool = False) -> PreparedImport:
+    """Validate the parsed records with our shapes and resolve their dataset links; raise
+    ImportRefused for a broken link, an identifier held by another record, or (``strict``) a
+    violation. Writes nothing."""
     from kimed.catalog.algorithms.validation import validate
 
-    parsed = parse_inputs(paths, fmt, max_bytes, progress)
     report = AlgorithmImportReport(files=[p.path for p in parsed])
     staged, problems = [], []
     for item in parsed:
@@ -186,7 +202,14 @@ def import_algorithms(session: Session, paths: Iterable[Path], *, fmt: str | Non
     problems += _db_duplicates(session, [s[0] for s in staged])
     if problems:
         raise ImportRefused(problems)
-    stored = []
+    return PreparedImport(report, staged)
+
+
+def write_prepared(session: Session, prepared: PreparedImport,
+                   progress: Progress | None = None) -> AlgorithmImportReport:
+    """Store prepared records (new rows or updates of the rows with their IRIs), their dataset
+    links, and their search index entries, in the caller's transaction."""
+    report, staged, stored = prepared.report, prepared.staged, []
     for number, (outcome, projection, record, links) in enumerate(staged, start=1):
         row = session.scalars(sa.select(AlgorithmRow).where(AlgorithmRow.iri == outcome.iri)).first()
         values = dict(identifier=projection.identifier,
@@ -210,6 +233,14 @@ def import_algorithms(session: Session, paths: Iterable[Path], *, fmt: str | Non
     session.flush()
     index_algorithms(session, stored)
     return report
+
+
+def import_algorithms(session: Session, paths: Iterable[Path], *, fmt: str | None = None,
+                      strict: bool = False, max_bytes: int = 50 * 1024 * 1024,
+                      progress: Progress | None = None) -> AlgorithmImportReport:
+    """Import ``paths`` within ``session``'s transaction (the caller commits or rolls back)."""
+    parsed = parse_inputs(paths, fmt, max_bytes, progress)
+    return write_prepared(session, prepare(session, parsed, strict), progress)
 
 
 def _in(focus: str, record: Graph) -> bool:
