@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kimed.catalog.suitability import Assessment, ResearchProfile
 from kimed.catalog.suitability.purposes import purpose
-from kimed.web.i18n import translate
+from kimed.web.i18n import format_number, translate
 from kimed.web.present import dataset_path
 
 PREFIXES = {
@@ -54,11 +54,51 @@ def vocab_options(lang: str) -> dict:
 
 
 def _value(text: str, lang: str) -> dict:
+    from kimed.catalog.suitability.places import COUNTRY_IRI, countries
     from kimed.vocab import lookup
 
     concept = lookup(text) if text.startswith("http") else None
-    return {"text": concept.label(lang) if concept else text, "iri": text if
-            text.startswith("http") else None}
+    label = concept.label(lang) if concept else text
+    if concept is None and text.startswith(COUNTRY_IRI):
+        code = text[len(COUNTRY_IRI):]
+        label = next((c.de if lang == "de" else c.en for c in countries() if c.alpha3 == code),
+                     text)
+    return {"text": label, "iri": text if text.startswith("http") else None}
+
+
+def _param(name: str, value, lang: str):
+    """A check parameter in the page language: sexes and vocabulary codes get their labels,
+    numbers the language's grouping; names and codes typed by the user stay as they are."""
+    from kimed.vocab import get_vocabulary
+
+    if name in ("sex", "other"):
+        return translate(lang, f"suitability.sex_{value}")
+    if name in ("n", "minimum", "count") and isinstance(value, int):
+        return format_number(value, lang)
+    vocab = {"frequency": "frequencies", "found": "frequencies", "type": "ai-modalities"}.get(name)
+    if vocab and value:
+        concept = get_vocabulary(vocab).by_code(str(value))
+        if concept is not None:
+            return concept.label(lang)
+    return value
+
+
+def check_text(check, lang: str) -> tuple[str, str]:
+    """(requirement, reason) of a check in ``lang``; the English text where it has no keys."""
+    if check.requirement_key is None or check.reason_key is None:
+        return check.requirement, check.reason
+    params = {k: _param(k, v, lang) for k, v in check.params.items()}
+    return (translate(lang, f"suitability.req.{check.requirement_key}", **params),
+            translate(lang, f"suitability.reason.{check.reason_key}", **params))
+
+
+def _check(c, lang: str) -> dict:
+    requirement, reason = check_text(c, lang)
+    return {"requirement": requirement, "verdict": c.verdict.value,
+            "verdict_label": translate(lang, f"suitability.verdict.{c.verdict}"),
+            "reason": reason,
+            "evidence": [{"property": e.property, "short": short(e.property),
+                          "values": [_value(v, lang) for v in e.values]} for e in c.evidence]}
 
 
 def present_assessment(assessment: Assessment, lang: str) -> dict:
@@ -70,13 +110,7 @@ def present_assessment(assessment: Assessment, lang: str) -> dict:
             results.append({
                 "criterion": r.criterion, "label": t(f"suitability.criterion.{r.criterion}"),
                 "verdict": r.verdict.value, "verdict_label": t(f"suitability.verdict.{r.verdict}"),
-                "checks": [{"requirement": c.requirement, "verdict": c.verdict.value,
-                            "verdict_label": t(f"suitability.verdict.{c.verdict}"),
-                            "reason": c.reason,
-                            "evidence": [{"property": e.property, "short": short(e.property),
-                                          "values": [_value(v, lang) for v in e.values]}
-                                         for e in c.evidence]}
-                           for c in r.checks]})
+                "checks": [_check(c, lang) for c in r.checks]})
         feasibility = None
         if d.feasibility is not None:
             f = d.feasibility

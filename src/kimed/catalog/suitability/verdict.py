@@ -40,13 +40,31 @@ class Evidence(BaseModel):
 
 
 class Check(BaseModel):
-    """One requirement of the profile tested against one dataset."""
+    """One requirement of the profile tested against one dataset.
+
+    ``requirement`` and ``reason`` are English text; ``requirement_key``, ``reason_key`` and
+    ``params`` say the same as message keys (see messages.py), so that pages can translate them.
+    """
 
     requirement: str
     """What was asked, in words (``age 18-65``, ``ICD-10 I63``)."""
     verdict: Verdict
     reason: str
     evidence: list[Evidence] = Field(default_factory=list)
+    requirement_key: str | None = None
+    reason_key: str | None = None
+    params: dict[str, str | int | float] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, requirement: str, verdict: Verdict, reason: str, evidence: list[Evidence],
+           **params: str | int | float) -> Check:
+        """A check from a requirement key and a reason key (both in messages.py) and the
+        parameters both share; the English text is filled in."""
+        from kimed.catalog.suitability.messages import REASONS, REQUIREMENTS, english
+
+        return cls(requirement=english(REQUIREMENTS, requirement, params), verdict=verdict,
+                   reason=english(REASONS, reason, params), evidence=evidence,
+                   requirement_key=requirement, reason_key=reason, params=params)
 
 
 class CriterionResult(BaseModel):

@@ -52,7 +52,7 @@ def _purpose_types(subject) -> set[str]:
     out = set()
     for node in graph.objects(subject.node, URIRef(DPV + "hasPurpose")):
         for kind in {node, *graph.objects(node, RDF_TYPE)}:
-            if str(kind).startswith(DPV):
+            if str(kind).startswith(DPV) and str(kind) != DPV + "Purpose":
                 out.add(str(kind)[len(DPV):])
     return out
 
@@ -82,32 +82,25 @@ class Access(Criterion):
 
     def _purpose(self, code: str, subject) -> Check:
         record, wanted = subject.record, purposes.purpose(code)
-        requirement = f"purpose Art. 53(1){wanted.point}"
+        point = wanted.point
         types = _purpose_types(subject)
         stated = {c for t in record.purpose for c in purposes.purposes_in_text(t)}
         stated |= {DPV_PURPOSES[t] for t in types if t in DPV_PURPOSES}
         ev = [evidence(DPV + "hasPurpose", record.purpose + sorted(types))]
         if record.access_rights == PUBLIC:
-            return Check(requirement=requirement, verdict=Verdict.MEETS,
-                         evidence=[evidence(DCT + "accessRights", [PUBLIC])],
-                         reason="public data: no purpose has to be approved")
+            return Check.of("purpose", Verdict.MEETS, "purpose_public",
+                            [evidence(DCT + "accessRights", [PUBLIC])], point=point)
         if code in stated:
-            return Check(requirement=requirement, verdict=Verdict.MEETS, evidence=ev,
-                         reason="a stated purpose names it")
+            return Check.of("purpose", Verdict.MEETS, "purpose_named", ev, point=point)
         if wanted.parent and wanted.parent in stated:
-            return Check(requirement=requirement, verdict=Verdict.PARTLY, evidence=ev,
-                         reason="the stated purpose is research in general")
+            return Check.of("purpose", Verdict.PARTLY, "purpose_general", ev, point=point)
         if record.purpose or types:
-            return Check(requirement=requirement, verdict=Verdict.FAILS, evidence=ev,
-                         reason="the stated purposes do not include it")
+            return Check.of("purpose", Verdict.FAILS, "purpose_other", ev, point=point)
         if _ehds(record):
-            return Check(requirement=requirement, verdict=Verdict.PARTLY,
-                         evidence=[evidence(DCATAP + "applicableLegislation",
-                                            [purposes.EHDS_ELI])],
-                         reason="no purpose is stated, but the EHDS applies: a health data "
-                                "access body may grant access for Art. 53 purposes")
-        return Check(requirement=requirement, verdict=Verdict.UNKNOWN, evidence=ev,
-                     reason="the record states no purpose")
+            return Check.of("purpose", Verdict.PARTLY, "purpose_ehds",
+                            [evidence(DCATAP + "applicableLegislation", [purposes.EHDS_ELI])],
+                            point=point)
+        return Check.of("purpose", Verdict.UNKNOWN, "purpose_silent", ev, point=point)
 
     def _commercial(self, subject) -> Check:
         record = subject.record
@@ -116,34 +109,25 @@ class Access(Criterion):
         nc = [x for x in licences if NON_COMMERCIAL.search(x)]
         nc_purpose = [t for t in record.purpose if NC_WORDS.search(t)]
         if nc or nc_purpose or "NonCommercialResearch" in types:
-            return Check(requirement="commercial use", verdict=Verdict.FAILS,
-                         evidence=[evidence(DCT + "license", nc),
-                                   evidence(DPV + "hasPurpose",
-                                            nc_purpose + sorted(types & {"NonCommercialResearch"}))],
-                         reason="a licence or purpose excludes commercial use")
+            return Check.of("commercial", Verdict.FAILS, "commercial_excluded",
+                            [evidence(DCT + "license", nc),
+                             evidence(DPV + "hasPurpose",
+                                      nc_purpose + sorted(types & {"NonCommercialResearch"}))])
         allowed = [x for x in licences if OPEN.search(x)]
         if allowed or "CommercialResearch" in types:
-            return Check(requirement="commercial use", verdict=Verdict.MEETS,
-                         evidence=[evidence(DCT + "license", allowed),
-                                   evidence(DPV + "hasPurpose",
-                                            sorted(types & {"CommercialResearch"}))],
-                         reason="an open licence or a commercial purpose allows it")
-        return Check(requirement="commercial use", verdict=Verdict.UNKNOWN,
-                     evidence=[evidence(DCT + "license", licences)],
-                     reason="no licence or purpose says whether commercial use is allowed")
+            return Check.of("commercial", Verdict.MEETS, "commercial_allowed",
+                            [evidence(DCT + "license", allowed),
+                             evidence(DPV + "hasPurpose", sorted(types & {"CommercialResearch"}))])
+        return Check.of("commercial", Verdict.UNKNOWN, "commercial_silent",
+                        [evidence(DCT + "license", licences)])
 
     def _cross_border(self, record) -> Check:
         if record.access_rights == PUBLIC:
-            return Check(requirement="cross-border use", verdict=Verdict.MEETS,
-                         evidence=[evidence(DCT + "accessRights", [PUBLIC])],
-                         reason="public data can be used anywhere")
+            return Check.of("cross_border", Verdict.MEETS, "border_public",
+                            [evidence(DCT + "accessRights", [PUBLIC])])
         if _ehds(record):
-            return Check(requirement="cross-border use", verdict=Verdict.PARTLY,
-                         evidence=[evidence(DCATAP + "applicableLegislation",
-                                            [purposes.EHDS_ELI])],
-                         reason="the EHDS applies: cross-border access goes through "
-                                "HealthData@EU and the health data access bodies")
-        return Check(requirement="cross-border use", verdict=Verdict.UNKNOWN,
-                     evidence=[evidence(DCT + "accessRights",
-                                        [record.access_rights] if record.access_rights else [])],
-                     reason="the record says nothing about use from other countries")
+            return Check.of("cross_border", Verdict.PARTLY, "border_ehds",
+                            [evidence(DCATAP + "applicableLegislation", [purposes.EHDS_ELI])])
+        return Check.of("cross_border", Verdict.UNKNOWN, "border_silent",
+                        [evidence(DCT + "accessRights",
+                                  [record.access_rights] if record.access_rights else [])])

@@ -15,6 +15,7 @@ from kimed.catalog.suitability.criteria.base import HEALTH, Check, Criterion, Ve
 CODING_SYSTEMS = "https://hdeu-dcat.data.health.europa.eu/resource/authority/coding-system/"
 CATEGORIES = "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/"
 SYSTEMS_FOR = {"icd10": ("ICD-10", "ICD-10-NAT"), "snomed": ("SNOMED-CT",)}
+REQUIREMENT = {"icd10": "cond_icd10", "snomed": "cond_snomed"}
 
 
 def _code_of(value: str) -> str:
@@ -56,35 +57,27 @@ class Conditions(Criterion):
     def _category(self, condition, record) -> Check:
         ev = [evidence(HEALTH + "healthCategory", record.health_categories)]
         wanted = CATEGORIES + condition.code
+        code = condition.code
         if not record.health_categories:
-            return Check(requirement=str(condition), verdict=Verdict.UNKNOWN, evidence=ev,
-                         reason="the record names no health category")
+            return Check.of("cond_category", Verdict.UNKNOWN, "category_silent", ev, code=code)
         if wanted in record.health_categories:
-            return Check(requirement=str(condition), verdict=Verdict.MEETS, evidence=ev,
-                         reason=f"health category {condition.code} is stated")
-        return Check(requirement=str(condition), verdict=Verdict.FAILS, evidence=ev,
-                     reason=f"the record's health categories do not include {condition.code}")
+            return Check.of("cond_category", Verdict.MEETS, "category_stated", ev, code=code)
+        return Check.of("cond_category", Verdict.FAILS, "category_other", ev, code=code)
 
     def _code(self, condition, record) -> Check:
-        requirement = str(condition)
-        hits = [v for v in record.code_values if _matches(condition.system, condition.code, v)]
+        req, code = REQUIREMENT[condition.system], condition.code
+        hits = [v for v in record.code_values if _matches(condition.system, code, v)]
         if hits:
-            return Check(requirement=requirement, verdict=Verdict.MEETS,
-                         evidence=[evidence(HEALTH + "hasCodeValues", hits)],
-                         reason=f"the code values include {condition.code}")
+            return Check.of(req, Verdict.MEETS, "code_found",
+                            [evidence(HEALTH + "hasCodeValues", hits)], code=code)
         systems = [CODING_SYSTEMS + s for s in SYSTEMS_FOR[condition.system]]
         usable = [s for s in record.coding_systems if s in systems]
         if usable:
-            return Check(requirement=requirement, verdict=Verdict.PARTLY,
-                         evidence=[evidence(HEALTH + "hasCodingSystem", usable)],
-                         reason="the data are coded in a system that can express the condition; "
-                                "whether it occurs is not stated")
+            return Check.of(req, Verdict.PARTLY, "code_system",
+                            [evidence(HEALTH + "hasCodingSystem", usable)], code=code)
         if record.code_values:
-            return Check(requirement=requirement, verdict=Verdict.FAILS,
-                         evidence=[evidence(HEALTH + "hasCodeValues", record.code_values)],
-                         reason=f"the record lists its code values and {condition.code} is not "
-                                "among them")
-        return Check(requirement=requirement, verdict=Verdict.UNKNOWN,
-                     evidence=[evidence(HEALTH + "hasCodeValues", []),
-                               evidence(HEALTH + "hasCodingSystem", record.coding_systems)],
-                     reason="the record states no code values and no coding system for this code")
+            return Check.of(req, Verdict.FAILS, "code_other",
+                            [evidence(HEALTH + "hasCodeValues", record.code_values)], code=code)
+        return Check.of(req, Verdict.UNKNOWN, "code_silent",
+                        [evidence(HEALTH + "hasCodeValues", []),
+                         evidence(HEALTH + "hasCodingSystem", record.coding_systems)], code=code)

@@ -83,13 +83,11 @@ class DataTypes(Criterion):
 
     def _one(self, code: str, record) -> Check:
         categories, standards, media, words = SIGNALS[code]
-        requirement = f"data type {code}"
         structured = record.has_structured_data
         flag = evidence(HEALTH + "hasStructuredData",
                         [] if structured is None else [str(structured).lower()])
         if code in STRUCTURED and structured is False:
-            return Check(requirement=requirement, verdict=Verdict.FAILS, evidence=[flag],
-                         reason="the record states that the data are not structured")
+            return Check.of("data_type", Verdict.FAILS, "type_unstructured", [flag], type=code)
         strong = []
         cats = [c for c in record.health_categories if c in {HC + x for x in categories}]
         if cats:
@@ -103,15 +101,12 @@ class DataTypes(Criterion):
         if code == "tabular" and structured:
             strong.append(flag)
         if strong:
-            return Check(requirement=requirement, verdict=Verdict.MEETS, evidence=strong,
-                         reason="a controlled value of the record names this kind of data")
+            return Check.of("data_type", Verdict.MEETS, "type_controlled", strong, type=code)
         pattern = re.compile(rf"\b({words})\b", re.IGNORECASE)
         keywords = [k for ks in record.keywords.values() for k in ks if pattern.search(k)]
         if keywords:
-            return Check(requirement=requirement, verdict=Verdict.PARTLY,
-                         evidence=[evidence(DCAT + "keyword", keywords)],
-                         reason="only a keyword suggests this kind of data")
-        return Check(requirement=requirement, verdict=Verdict.UNKNOWN,
-                     evidence=[evidence(HEALTH + "healthCategory", record.health_categories),
-                               evidence(DCT + "conformsTo", record.standards)],
-                     reason="the record does not say whether it holds this kind of data")
+            return Check.of("data_type", Verdict.PARTLY, "type_keyword",
+                            [evidence(DCAT + "keyword", keywords)], type=code)
+        return Check.of("data_type", Verdict.UNKNOWN, "type_silent",
+                        [evidence(HEALTH + "healthCategory", record.health_categories),
+                         evidence(DCT + "conformsTo", record.standards)], type=code)

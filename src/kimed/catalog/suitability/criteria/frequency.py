@@ -36,15 +36,14 @@ class Frequency(Criterion):
         value = subject.record.frequency
         code = value.rsplit("/", 1)[-1] if value else None
         ev = [evidence(DCT + "accrualPeriodicity", [value] if value else [])]
-        requirement = f"updated {wanted}"
         if code is None or code == "UNKNOWN":
-            verdict, reason = Verdict.UNKNOWN, "the record does not state its update frequency"
+            verdict, reason = Verdict.UNKNOWN, "freq_silent"
         elif code in NEVER:
-            verdict, reason = Verdict.FAILS, "the dataset is not updated"
+            verdict, reason = Verdict.FAILS, "freq_never"
         elif code not in DAYS or wanted not in DAYS:
-            verdict, reason = Verdict.PARTLY, "the update frequency has no fixed period to compare"
+            verdict, reason = Verdict.PARTLY, "freq_irregular"
         elif DAYS[code] <= DAYS[wanted]:
-            verdict, reason = Verdict.MEETS, f"updated {code}, at least as often as wanted"
+            verdict, reason = Verdict.MEETS, "freq_often"
         else:
-            verdict, reason = Verdict.FAILS, f"updated {code}, less often than wanted"
-        return [Check(requirement=requirement, verdict=verdict, evidence=ev, reason=reason)]
+            verdict, reason = Verdict.FAILS, "freq_rarely"
+        return [Check.of("frequency", verdict, reason, ev, frequency=wanted, found=code or "")]

@@ -57,20 +57,16 @@ class Geography(Criterion):
         out = []
         for text in profile.places:
             wanted = resolve(text)
-            requirement = f"place {wanted.label}"
             if not spatial:
-                out.append(Check(requirement=requirement, verdict=Verdict.UNKNOWN, evidence=ev,
-                                 reason="the record has no dct:spatial"))
+                out.append(Check.of("place", Verdict.UNKNOWN, "place_silent", ev,
+                                    place=wanted.label))
                 continue
             relations = {_relation(wanted, resolve(s), _labels(subject, s)) for s in spatial}
             if "meets" in relations:
-                out.append(Check(requirement=requirement, verdict=Verdict.MEETS, evidence=ev,
-                                 reason="the dataset covers this place"))
+                verdict, reason = Verdict.MEETS, "place_covered"
             elif "partly" in relations:
-                out.append(Check(requirement=requirement, verdict=Verdict.PARTLY, evidence=ev,
-                                 reason="the dataset covers part of this place, or a larger "
-                                        "area that contains it"))
+                verdict, reason = Verdict.PARTLY, "place_part"
             else:
-                out.append(Check(requirement=requirement, verdict=Verdict.FAILS, evidence=ev,
-                                 reason="dct:spatial names other places only"))
+                verdict, reason = Verdict.FAILS, "place_other"
+            out.append(Check.of("place", verdict, reason, ev, place=wanted.label))
         return out

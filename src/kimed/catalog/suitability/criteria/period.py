@@ -29,11 +29,10 @@ class Period(Criterion):
         want_start = profile.period.start or date.min
         want_end = profile.period.end or today
         periods = [p for p in subject.record.temporal if p.start or p.end]
-        requirement = f"period {_text(profile.period.start, profile.period.end)}"
+        wanted = _text(profile.period.start, profile.period.end)
         ev = [evidence(DCT + "temporal", [_text(p.start, p.end) for p in periods])]
         if not periods:
-            return [Check(requirement=requirement, verdict=Verdict.UNKNOWN, evidence=ev,
-                          reason="the record has no dct:temporal with dates")]
+            return [Check.of("period", Verdict.UNKNOWN, "period_silent", ev, period=wanted)]
         best = Verdict.FAILS
         for p in periods:
             start, end = p.start, p.end or today
@@ -45,7 +44,6 @@ class Period(Criterion):
                 best = Verdict.MEETS
                 break
             best = Verdict.PARTLY
-        reason = {Verdict.MEETS: "a period of the dataset covers the wanted one",
-                  Verdict.PARTLY: "the dataset's period overlaps the wanted one in part",
-                  Verdict.FAILS: "no period of the dataset overlaps the wanted one"}[best]
-        return [Check(requirement=requirement, verdict=best, evidence=ev, reason=reason)]
+        reason = {Verdict.MEETS: "period_covers", Verdict.PARTLY: "period_overlap",
+                  Verdict.FAILS: "period_disjoint"}[best]
+        return [Check.of("period", best, reason, ev, period=wanted)]

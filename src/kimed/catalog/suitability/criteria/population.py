@@ -47,52 +47,44 @@ class Population(Criterion):
     def _age(self, p, record) -> Check:
         lo = p.age_min if p.age_min is not None else 0
         hi = p.age_max if p.age_max is not None else 150
-        requirement = f"age {lo}-{hi}" if p.age_max is not None else f"age {lo}+"
+        req = "age_range" if p.age_max is not None else "age_from"
         dlo, dhi = record.min_typical_age, record.max_typical_age
         ev = [evidence(HEALTH + "minTypicalAge", [dlo]), evidence(HEALTH + "maxTypicalAge", [dhi])]
         if dlo is None and dhi is None:
-            return Check(requirement=requirement, verdict=Verdict.UNKNOWN, evidence=ev,
-                         reason="the record states no typical age range")
-        if (dlo is not None and dlo > hi) or (dhi is not None and dhi < lo):
-            return Check(requirement=requirement, verdict=Verdict.FAILS, evidence=ev,
-                         reason="the dataset's age range does not overlap the wanted one")
-        if dlo is not None and dhi is not None and dlo <= lo and dhi >= hi:
-            return Check(requirement=requirement, verdict=Verdict.MEETS, evidence=ev,
-                         reason="the dataset's age range covers the wanted one")
-        return Check(requirement=requirement, verdict=Verdict.PARTLY, evidence=ev,
-                     reason="the age ranges overlap in part (or only one bound is stated)")
+            verdict, reason = Verdict.UNKNOWN, "age_silent"
+        elif (dlo is not None and dlo > hi) or (dhi is not None and dhi < lo):
+            verdict, reason = Verdict.FAILS, "age_disjoint"
+        elif dlo is not None and dhi is not None and dlo <= lo and dhi >= hi:
+            verdict, reason = Verdict.MEETS, "age_covers"
+        else:
+            verdict, reason = Verdict.PARTLY, "age_overlap"
+        return Check.of(req, verdict, reason, ev, lo=lo, hi=hi)
 
     def _sex(self, sex: str, record) -> Check:
         texts = list(record.population_coverage.values())
         ev = [evidence(HEALTH + "populationCoverage", texts)]
-        if not texts:
-            return Check(requirement=f"sex {sex}", verdict=Verdict.UNKNOWN, evidence=ev,
-                         reason="the record has no population coverage text")
         other = "male" if sex == "female" else "female"
+        if not texts:
+            return Check.of("sex", Verdict.UNKNOWN, "sex_silent", ev, sex=sex, other=other)
         named = any(re.search(WORDS[sex], t, re.IGNORECASE) for t in texts)
         only = re.compile(rf"\b(only|exclusively|nur|ausschließlich)\W+(\w+\W+){{0,2}}?"
                           rf"{WORDS[other]}|{WORDS[other]}\W+only\b", re.IGNORECASE)
         named_other = any(only.search(t) for t in texts)
         if named:
-            return Check(requirement=f"sex {sex}", verdict=Verdict.MEETS, evidence=ev,
-                         reason=f"the population coverage names {sex} participants")
-        if named_other:
-            return Check(requirement=f"sex {sex}", verdict=Verdict.FAILS, evidence=ev,
-                         reason=f"the population coverage restricts it to {other} participants")
-        return Check(requirement=f"sex {sex}", verdict=Verdict.UNKNOWN, evidence=ev,
-                     reason="the population coverage does not say which sexes are included")
+            verdict, reason = Verdict.MEETS, "sex_named"
+        elif named_other:
+            verdict, reason = Verdict.FAILS, "sex_other"
+        else:
+            verdict, reason = Verdict.UNKNOWN, "sex_unsaid"
+        return Check.of("sex", verdict, reason, ev, sex=sex, other=other)
 
     def _size(self, minimum: int, record) -> Check:
         n = record.number_of_unique_individuals
         ev = [evidence(HEALTH + "numberOfUniqueIndividuals", [n])]
         if record.number_of_records is not None:
             ev.append(evidence(HEALTH + "numberOfRecords", [record.number_of_records]))
-        requirement = f"at least {minimum} individuals"
         if n is None:
-            return Check(requirement=requirement, verdict=Verdict.UNKNOWN, evidence=ev,
-                         reason="the record does not state the number of unique individuals")
+            return Check.of("size", Verdict.UNKNOWN, "size_silent", ev, minimum=minimum)
         if n >= minimum:
-            return Check(requirement=requirement, verdict=Verdict.MEETS, evidence=ev,
-                         reason=f"{n} individuals")
-        return Check(requirement=requirement, verdict=Verdict.FAILS, evidence=ev,
-                     reason=f"only {n} individuals")
+            return Check.of("size", Verdict.MEETS, "size_enough", ev, minimum=minimum, n=n)
+        return Check.of("size", Verdict.FAILS, "size_short", ev, minimum=minimum, n=n)

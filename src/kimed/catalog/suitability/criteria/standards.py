@@ -45,20 +45,16 @@ class Standards(Criterion):
         for code in profile.standards:
             prop, iri = _kind(code)
             stated = record.coding_systems if prop.endswith("hasCodingSystem") else record.standards
-            requirement = f"standard {code.rsplit('/', 1)[-1] if '://' in code else code}"
+            name = code.rsplit('/', 1)[-1] if '://' in code else code
             ev = [evidence(prop, stated)]
-            if iri in stated:
-                out.append(Check(requirement=requirement, verdict=Verdict.MEETS, evidence=ev,
-                                 reason="the record states it"))
-                continue
             close = {CS + v for v in VARIANTS.get(code, ())} | _members(iri)
-            if close & set(stated):
-                out.append(Check(requirement=requirement, verdict=Verdict.PARTLY, evidence=ev,
-                                 reason="the record states a variant or a member of it"))
+            if iri in stated:
+                verdict, reason = Verdict.MEETS, "std_stated"
+            elif close & set(stated):
+                verdict, reason = Verdict.PARTLY, "std_variant"
             elif stated:
-                out.append(Check(requirement=requirement, verdict=Verdict.FAILS, evidence=ev,
-                                 reason="the record lists other values only"))
+                verdict, reason = Verdict.FAILS, "std_other"
             else:
-                out.append(Check(requirement=requirement, verdict=Verdict.UNKNOWN, evidence=ev,
-                                 reason="the record does not state this property"))
+                verdict, reason = Verdict.UNKNOWN, "std_silent"
+            out.append(Check.of("standard", verdict, reason, ev, standard=name))
         return out

@@ -30,25 +30,20 @@ class Variables(Criterion):
         out = []
         for wanted in profile.variables:
             key = wanted.strip().lower()
-            requirement = f"variable {wanted}"
             if not found:
-                out.append(Check(requirement=requirement, verdict=Verdict.UNKNOWN,
-                                 evidence=[evidence(HEALTH + "hasVariables", [])],
-                                 reason="the record describes no variables"))
+                out.append(Check.of("variable", Verdict.UNKNOWN, "var_silent",
+                                    [evidence(HEALTH + "hasVariables", [])], name=wanted))
                 continue
             hits = [v for v in found
                     if v.name.lower() == key
                     or any(t.lower() == key for t in v.titles.values())
                     or any(_code(c) == _code(wanted) or c.lower() == key for c in v.codes)]
             if hits:
-                out.append(Check(requirement=requirement, verdict=Verdict.MEETS,
-                                 evidence=[evidence(HEALTH + "hasVariables",
-                                                    [v.name for v in hits])],
-                                 reason="the data dictionary lists it"))
+                out.append(Check.of("variable", Verdict.MEETS, "var_listed",
+                                    [evidence(HEALTH + "hasVariables", [v.name for v in hits])],
+                                    name=wanted))
             else:
-                out.append(Check(requirement=requirement, verdict=Verdict.FAILS,
-                                 evidence=[evidence(HEALTH + "hasVariables",
-                                                    [v.name for v in found])],
-                                 reason=f"the data dictionary ({len(found)} variables) does not "
-                                        "list it"))
+                out.append(Check.of("variable", Verdict.FAILS, "var_missing",
+                                    [evidence(HEALTH + "hasVariables", [v.name for v in found])],
+                                    name=wanted, count=len(found)))
         return out
