@@ -87,3 +87,30 @@ def require_edit_dataset(user: Any, row: Any) -> None:
     if reason is not None:
         label = getattr(row, "identifier", None) or getattr(row, "iri", "?")
         raise PermissionDenied(user, f"edit dataset {label!r}", reason)
+
+
+def algorithm_provider_iris(item: Any) -> list[str]:
+    """The provider IRIs (``mldcat:hasProvider``) of an algorithm: a stored row (its projection)
+    or an AlgorithmRecord."""
+    providers = getattr(item, "providers", None)
+    if providers is None:
+        providers = (getattr(item, "projection", None) or {}).get("providers") or []
+    iris = [p.get("iri") if isinstance(p, dict) else getattr(p, "iri", None) for p in providers]
+    return sorted({iri for iri in iris if iri})
+
+
+def can_edit_algorithm(user: Any, item: Any) -> bool:
+    """Whether ``user`` may write the algorithm ``item``: an admin any, a data holder one of
+    whose providers is bound to the account."""
+    return any(can_write(user, iri) for iri in algorithm_provider_iris(item) or [None])
+
+
+def require_edit_algorithm(user: Any, item: Any, action: str = "edit") -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` may ``action`` the algorithm ``item``."""
+    if can_edit_algorithm(user, item):
+        return
+    providers = algorithm_provider_iris(item) or [None]
+    reason = _write_refusal(user, providers[0]) or "not allowed"
+    label = getattr(item, "identifier", None) or getattr(item, "iri", "?")
+    raise PermissionDenied(user, f"{action} algorithm {label!r} of provider "
+                           + ", ".join(str(p) for p in providers), reason)

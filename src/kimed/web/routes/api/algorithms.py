@@ -12,8 +12,6 @@ none (kimed.accounts.permissions).
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -21,8 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kimed.accounts.models import User
-from kimed.accounts.permissions import PermissionDenied, can_write, require_write
-from kimed.catalog.algorithms.importer import ImportRefused, import_algorithms, parse_inputs
+from kimed.accounts.permissions import require_edit_algorithm
 from kimed.catalog.algorithms.links import algorithms_for_dataset, datasets_for_algorithm
 from kimed.catalog.algorithms.model import AgentRef, AlgorithmRecord
 from kimed.catalog.algorithms.models import AlgorithmRow
@@ -34,6 +31,7 @@ from kimed.catalog.algorithms.store import (
     record_of,
 )
 from kimed.catalog.store import find_dataset
+from kimed.web.algorithm_writes import UploadRefused, store_upload
 from kimed.web.algorithms_present import FilterError, Filters, algorithm_path
 from kimed.web.deps import CurrentUser, SessionDep
 from kimed.web.present import dataset_path
@@ -268,57 +266,15 @@ async def body_bytes(request: Request) -> bytes:
 BodyDep = Annotated[bytes, Depends(body_bytes)]
 
 
-def _refused(exc: ImportRefused, folder: str) -> HTTPException:
-    return _unprocessable([(["body"], p.message.replace(folder + "/", ""), "import check")
-                           for p in exc.problems])
-
-
-def _may_write(user: User, rec: AlgorithmRecord, action: str) -> None:
-    """A record may be written when one of its providers is bound to the account (admin: any)."""
-    providers = [p.iri for p in rec.providers if p.iri] or [None]
-    if any(can_write(user, iri) for iri in providers):
-        return
-    try:
-        require_write(user, providers[0])
-    except PermissionDenied as exc:
-        raise PermissionDenied(user, f"{action} algorithm {rec.identifier!r} of provider "
-                               + ", ".join(str(p) for p in providers), exc.rule) from None
-
-
 def _store(request: Request, session: Session, user: User, body: bytes,
            existing: AlgorithmRow | None) -> AlgorithmSaved:
     media, data = read_upload(request, body)
-    fmt, suffix = BODY_TYPES[media]
-    with tempfile.TemporaryDirectory(prefix="kimed-api-") as folder:
-        path = Path(folder) / ("README" + suffix if fmt == "modelcard" else "body" + suffix)
-        path.write_bytes(data)
-        try:
-            parsed = parse_inputs([path], fmt=fmt)
-        except ImportRefused as exc:
-            raise _refused(exc, folder) from None
-        records = [rec for item in parsed for rec in item.projections.values()]
-        if len(records) != 1:
-            raise _unprocessable([(["body"], f"the body describes {len(records)} models; send "
-                                   "one", "one mldcat:MachineLearningModel per request")])
-        rec = records[0]
-        if existing is None:
-            _may_write(user, rec, "create")
-            clash = find_algorithm(session, rec.iri)
-            if clash is not None:
-                raise _unprocessable([(["body", "iri"], f"an algorithm with IRI <{rec.iri}> "
-                                       "exists already; use PUT to change it", "unique IRI")],
-                                     status=409)
-        else:
-            _may_write(user, record_of(existing), "change")
-            _may_write(user, rec, "change")
-            if rec.iri != existing.iri:
-                raise _unprocessable([(["body", "iri"], f"the body describes <{rec.iri}>, not "
-                                       f"<{existing.iri}>", "same model IRI")])
-        try:
-            report = import_algorithms(session, [path], fmt=fmt)
-        except ImportRefused as exc:
-            raise _refused(exc, folder) from None
-    outcome = report.records[0]
+    fmt, _suffix = BODY_TYPES[media]
+    try:
+        outcome = store_upload(session, user, data, fmt, existing)
+    except UploadRefused as exc:
+        raise _unprocessable([(p.loc, p.message, p.rule) for p in exc.problems],
+                             status=exc.status) from None
     return AlgorithmSaved(
         identifier=outcome.identifier, iri=outcome.iri, action=outcome.action,
         violations=outcome.violations, warnings=outcome.warnings,
@@ -348,6 +304,6 @@ def replace(identifier: str, request: Request, body: BodyDep, session: SessionDe
 def remove(identifier: str, session: SessionDep, user: CurrentUser) -> Response:
     """Delete the record and its dataset links."""
     row = _get(session, identifier)
-    _may_write(user, record_of(row), "delete")
+    require_edit_algorithm(user, record_of(row), "delete")
     delete_algorithm(session, row.iri)
     return Response(status_code=204)
