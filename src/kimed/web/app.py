@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from kimed.web.routes import (
+        algorithm_editing,
         algorithms,
         api,
         datasets,
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality.router)
     app.include_router(datasets.router)
     app.include_router(publishers.router)
+    app.include_router(algorithm_editing.router)  # before algorithms: /algorithms/{id}/edit
     app.include_router(algorithms.router)
     app.include_router(suitability.router)
     app.include_router(dcat.router)

@@ -3,7 +3,7 @@ page language, the publishers a user may pick) and the problems placed on its fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,16 +44,20 @@ class Problems:
 
 
 def field_problems(errors: Iterable[FieldError] = (), refusals: Iterable[str] = (),
-                   findings: Iterable[Any] = (), graph: Graph | None = None) -> Problems:
+                   findings: Iterable[Any] = (), graph: Graph | None = None, *,
+                   place_refusals: Callable = fields_of_problems,
+                   place_findings: Callable = fields_of_findings) -> Problems:
+    """Errors, refusals and SHACL findings by field group. The placing functions default to
+    the dataset form's (kimed.catalog.editing); the algorithm form passes its own."""
     out = Problems()
     for error in errors:
         out.add(error.field, f"{error.message} [{error.rule}]")
-    for group, messages in fields_of_problems(refusals).items():
+    for group, messages in place_refusals(refusals).items():
         for message in messages:
             out.add(group, message)
     findings = list(findings)
     if findings and graph is not None:
-        for group, items in fields_of_findings(findings, graph).items():
+        for group, items in place_findings(findings, graph).items():
             for finding in items:
                 severity = finding["severity"] if isinstance(finding, dict) else finding.severity
                 message = finding["message"] if isinstance(finding, dict) else finding.message

@@ -16,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from kimed.accounts.permissions import can_edit_algorithm
 from kimed.catalog.algorithms.links import datasets_for_algorithm
 from kimed.catalog.algorithms.models import AlgorithmRow
 from kimed.catalog.algorithms.rdf import MLDCAT
@@ -162,6 +163,7 @@ def algorithm_page(identifier: str, request: Request, session: SessionDep, lang:
         "findings": findings(row), "downloads": downloads,
         "tasks": [concept(u, lang) for u in rec.tasks],
         "schema_json": script_json(software_jsonld(rec, page_url, lang)),
+        "can_edit": can_edit_algorithm(render.user, row), "record_path": path,
     }, headers={"Vary": "Accept, Accept-Language, Cookie",
                 "Link": ", ".join(f'<{d["url"]}>; rel="alternate"; type="{d["media"]}"'
                                   for d in downloads)})

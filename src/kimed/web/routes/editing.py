@@ -9,10 +9,12 @@ triples of changed fields are rewritten (kimed.catalog.editing).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from rdflib import Graph
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -41,13 +43,15 @@ def require_creator(user: User) -> None:
                                "only an admin or a data holder bound to a publisher writes records")
 
 
-def display(values: dict[str, Any]) -> dict[str, Any]:
-    """Form values as the inputs show them: text, or lists of IRIs for checkboxes."""
+def display(values: dict[str, Any], list_fields: Iterable[str] = LIST_FIELDS) -> dict[str, Any]:
+    """Form values as the inputs show them: text (keywords one per line), or lists of values
+    for checkboxes, multiple selects and repeated inputs (``list_fields``)."""
+    lists = set(list_fields)
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name.startswith("keywords_"):
             out[name] = "\n".join(value) if isinstance(value, list) else str(value or "")
-        elif name in LIST_FIELDS:
+        elif name in lists:
             out[name] = list(value or [])
         elif isinstance(value, bool):
             out[name] = "true" if value else "false"
@@ -60,11 +64,13 @@ def display(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def submitted(form: FormData) -> dict[str, Any]:
-    """The raw values of a submitted form (repeated inputs as lists)."""
+def submitted(form: FormData, model: type[BaseModel] = DatasetForm,
+              list_fields: Iterable[str] = LIST_FIELDS) -> dict[str, Any]:
+    """The raw values of a submitted form of ``model`` (repeated inputs as lists)."""
+    lists = set(list_fields)
     out: dict[str, Any] = {}
-    for name in DatasetForm.model_fields:
-        if name in LIST_FIELDS and not name.startswith("keywords_"):
+    for name in model.model_fields:
+        if name in lists and not name.startswith("keywords_"):
             out[name] = [str(v) for v in form.getlist(name)]
         elif name in form:
             out[name] = str(form.get(name))
