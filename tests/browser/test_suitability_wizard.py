@@ -35,7 +35,9 @@ def test_wizard_ranks_compares_and_shares(new_context, screenshot, javascript):
     page.wait_for_url(re.compile(r"/suitability\?cond=I63,EHRS&age_min=18&age_max=65&place=DEU"
                                  r"&purpose=e$"))
     items = page.locator("li.suit-item")
-    assert items.count() == 29
+    # every dataset is assessed (other browser tests may have added some to the shared server)
+    datasets = page.request.get("/api/datasets?per_page=1").json()["total"]
+    assert datasets >= 29 and items.count() == datasets
     scores = [float(s.split("/")[0]) for s in page.locator(".suit-score").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
     first = items.first
@@ -54,7 +56,7 @@ def test_wizard_ranks_compares_and_shares(new_context, screenshot, javascript):
     with page.expect_download() as download:
         page.get_by_role("link", name="JSON").first.click()
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert len(data["datasets"]) == 29 and data["profile"]["places"] == ["DEU"]
+    assert len(data["datasets"]) == datasets and data["profile"]["places"] == ["DEU"]
 
     names = [items.nth(i).locator("small").first.inner_text() for i in (0, 1)]
     items.nth(0).get_by_label("Compare").check()
