@@ -10,7 +10,6 @@ from rdflib.compare import isomorphic
 
 from kimed.catalog.algorithms.context import mldcat_context, resolve_contexts
 from kimed.catalog.algorithms.importer import ImportRefused, import_algorithms, read_graph
-from kimed.catalog.algorithms.indexing import FACETS, search_document
 from kimed.catalog.algorithms.rdf import FAIR4ML, MLDCAT, SCHEMA
 from kimed.catalog.algorithms.store import export_graph, get_algorithm, record_of
 from kimed.catalog.rdfio import parse_text, serialize
@@ -159,15 +158,19 @@ def test_fair4ml_is_mapped_and_kept(db):
     assert (model, MLDCAT.trainedOn, None) in graph
 
 
-def test_search_document_has_texts_and_facets(with_datasets):
+def test_search_entry_has_text_and_facets(with_datasets):
+    from kimed.catalog.search.algorithm_index import document, facet_rows
+
     _import(with_datasets, DATA / "mri-defacer.ttl")
     with with_datasets.session() as session:
-        doc = search_document(record_of(get_algorithm(session, "test-mri-defacer")))
-    assert set(doc.facets) == set(FACETS)
-    assert doc.facets["runnable_in_spe"] == ["true"]
-    assert AI + "defacing" in doc.facets["task"]
-    assert "Magnetresonanztomographie" in doc.text["de"]
-    assert "Magnetic Resonance" in doc.text["en"] and "Test MRI defacer" in doc.text["en"]
+        projection = get_algorithm(session, "test-mri-defacer").projection
+    facets = {(f, v) for f, v, _label in facet_rows(projection)}
+    assert ("runnable_in_spe", "true") in facets and ("type", "algorithm") in facets
+    assert ("task", AI + "defacing") in facets
+    assert ("modality", "http://dicom.nema.org/resources/ontology/DCM/MR") in facets
+    text = document(projection)
+    assert text["title"] == "test mri defac test mrt defac"  # both languages, stemmed
+    assert "test" in text["extra"] and "defac" in text["extra"]
 
 
 def test_strict_refuses_violations(db, tmp_path):
