@@ -59,19 +59,33 @@ def histogram_svg(bins: list[dict], title: str, desc: str, ident: str = "histogr
     return _svg(width, height, title, desc, body, ident)
 
 
+CHAR_PX = 7.0  # a generous width of one character at the charts' 12px font
+
+
+def text_width(text: str) -> float:
+    """An upper estimate of the width of ``text`` in the chart font (SVG text does not wrap, so
+    the chart makes room for its longest label and value)."""
+    return len(text) * CHAR_PX
+
+
 def bars_svg(items: list[tuple[str, float, str]], title: str, desc: str,
              ident: str = "missing") -> Markup:
-    """Horizontal bars: (label, value, value text) per row, longest value full width."""
-    row, label_w, width = 28, 230, 640
+    """Horizontal bars: (label, value, value text) per row, longest value full width. Room is
+    made on the left for the longest label and on the right for the longest value text."""
+    row, width, gap = 28, 720, 8
+    label_w = gap + max((text_width(label) for label, _, _ in items), default=0.0)
+    value_w = gap + max((text_width(text) for _, _, text in items), default=0.0)
+    bar_w = max(80.0, width - label_w - value_w - gap)
+    width = round(label_w + bar_w + value_w + gap)
     height = max(1, len(items)) * row + 8
     most = max((v for _, v, _ in items), default=0) or 1
     body = []
     for i, (label, value, text) in enumerate(items):
         y = 4 + i * row
-        w = (width - label_w - 60) * value / most
-        body.append(f'<text class="chart-label" x="{label_w - 8}" y="{y + 18}" '
+        w = bar_w * value / most
+        body.append(f'<text class="chart-label" x="{label_w - gap:.1f}" y="{y + 18}" '
                     f'text-anchor="end">{escape(label)}</text>')
-        body.append(f'<rect class="chart-bar" x="{label_w}" y="{y + 4}" width="{w:.1f}" '
+        body.append(f'<rect class="chart-bar" x="{label_w:.1f}" y="{y + 4}" width="{w:.1f}" '
                     f'height="{row - 10}"><title>{escape(label)}: {escape(text)}</title></rect>')
         body.append(f'<text class="chart-value" x="{label_w + w + 6:.1f}" y="{y + 18}">'
                     f'{escape(text)}</text>')

@@ -63,6 +63,15 @@ def _select(session: Session, publisher: str | None) -> tuple[Publisher | None, 
         raise _unknown_publisher(publisher) from None
 
 
+def _missing_label(entry: dict, t) -> str:
+    """``dct:license, vocabulary (Reusability)``: the property, what about it is missing when that
+    is more than its presence (several metrics score one property), and the dimension."""
+    aspect = entry.get("aspect", "add")
+    what = entry["property"] if aspect == "add" else \
+        f"{entry['property']}, {t('quality.aspect.' + aspect)}"
+    return f"{what} ({t('quality.dimension.' + entry['dimension'])})"
+
+
 def dashboard_context(session: Session, request: Request, lang: str,
                       publisher: str | None) -> dict:
     t = translator(lang)
@@ -70,7 +79,7 @@ def dashboard_context(session: Session, request: Request, lang: str,
     scores = score_rows(rows, _links(request))
     summary = summarise(scores)
     name = found.name(lang) if found else None
-    missing = [(f"{m['property']} ({t('quality.dimension.' + m['dimension'])})", m["datasets"],
+    missing = [(_missing_label(m, t), m["datasets"],
                 t("quality.missing_value", n=m["datasets"], points=fmt_points(m["points"])))
                for m in summary["most_missing"]]
     datasets = sorted(({"identifier": s.identifier, "title": r.title, "points": fmt_points(s.points),
