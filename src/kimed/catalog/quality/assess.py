@@ -3,6 +3,7 @@
 A record is scored from its stored projection, its SHACL violations (DCAT-AP compliance) and, only
 where a distribution states ``dct:rights``, its canonical graph. Link states come from a
 :class:`~kimed.catalog.quality.linkcheck.LinkChecker` when one is given, else links are unchecked.
+Scores of stored rows are kept in a per-process cache (:mod:`.cache`) until the row changes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kimed.catalog.models import DatasetRow
 from kimed.catalog.projection import DatasetRecord, pick
+from kimed.catalog.quality.cache import ScoreCache, score_cache
 from kimed.catalog.quality.health import score_health
 from kimed.catalog.quality.linkcheck import LinkChecker
 from kimed.catalog.quality.model import BANDS, MQA_MAX, QualityScore
@@ -42,9 +44,18 @@ def score_record(record: DatasetRecord, graph: Graph | None = None, conforms: bo
                         links_checked=links is not None)
 
 
-def score_row(row: DatasetRow, links: LinkChecker | None = None) -> QualityScore:
-    graph = graph_of(row) if RIGHTS_NT in row.graph_nt else None
-    return score_record(record_of(row), graph, conforms=row.violations == 0, links=links)
+def score_row(row: DatasetRow, links: LinkChecker | None = None, *,
+              cache: ScoreCache | None = None, fresh: bool = False) -> QualityScore:
+    """The score of a stored record, from the process's cache (or ``cache``) when the record and
+    its link states are unchanged since it was last scored; ``fresh=True`` always scores."""
+
+    def compute() -> QualityScore:
+        graph = graph_of(row) if RIGHTS_NT in row.graph_nt else None
+        return score_record(record_of(row), graph, conforms=row.violations == 0, links=links)
+
+    if fresh:
+        return compute()
+    return (cache if cache is not None else score_cache()).get_or_score(row, links, compute)
 
 
 def publisher_value(record: DatasetRecord) -> str | None:
@@ -83,11 +94,13 @@ def link_urls(rows: list[DatasetRow]) -> list[str]:
     return urls
 
 
-def score_rows(rows: list[DatasetRow], links: LinkChecker | None = None) -> list[QualityScore]:
-    """Scores of ``rows``; with a fetching checker, every link is checked first (in parallel)."""
+def score_rows(rows: list[DatasetRow], links: LinkChecker | None = None, *,
+               cache: ScoreCache | None = None, fresh: bool = False) -> list[QualityScore]:
+    """Scores of ``rows`` (cached as :func:`score_row` says); with a fetching checker, every link
+    is checked first (in parallel)."""
     if links is not None and links.fetch_missing:
         links.check_many(link_urls(rows))
-    scores = [score_row(row, links) for row in rows]
+    scores = [score_row(row, links, cache=cache, fresh=fresh) for row in rows]
     if links is not None:
         links.save()
     return scores
@@ -110,7 +123,7 @@ def summarise(scores: list[QualityScore], top: int = 10) -> dict:
                 continue
             entry = missing.setdefault(r.metric.id, {
                 "metric": r.metric.id, "dimension": r.metric.dimension,
-                "property": r.metric.prop, "property_iri": r.metric.iri,
+                "property": r.metric.prop, "property_iri": r.metric.iri, "aspect": r.metric.hint,
                 "datasets": 0, "points": 0.0})
             entry["datasets"] += 1
             entry["points"] = round(entry["points"] + r.missing, 2)
