@@ -64,7 +64,7 @@ def _table(scores, rows, links_checked: bool) -> None:
     for item in _rows(scores, rows):
         table.add_row(item["identifier"], f"{item['points']:g}", item["band"],
                       f"{item['unchecked']:g}", f"{item['health']:g}/{item['health_max']}",
-                      item["to_gain"].split("; ")[0][:70])
+                      item["to_gain"].split("; ")[0])
     console.print(table)
     console.print(f"mean {summary['mean']}, median {summary['median']}; bands: " + ", ".join(
         f"{name} {n}" for name, n in summary["bands"].items()), highlight=False)

@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from kimed.catalog.importer import import_files
 from kimed.catalog.quality import ScoreCache, rows_for, score_cache, score_rows
@@ -96,3 +97,21 @@ def test_the_cache_is_bounded_and_shared(stored):
     assert score_cache() is score_cache()
     with pytest.raises(ValueError, match="max_size"):
         ScoreCache(max_size=0)
+
+
+def test_light_rows_score_the_same(stored):
+    cache = ScoreCache()
+    with stored.session() as session:
+        full = _points(score_rows(rows_for(session), fresh=True))
+        light = rows_for(session, light=True)
+        assert all("graph_nt" in sa.inspect(r).unloaded for r in light)
+        assert _points(score_rows(light, cache=cache)) == full  # scored afresh: loaded then
+        assert all("graph_nt" not in sa.inspect(r).unloaded for r in light)
+    with stored.session() as session:
+        again = rows_for(session, light=True)
+        assert _points(score_rows(again, cache=cache)) == full
+        # every score came from the cache, so the large columns were never read
+        assert all({"graph_nt", "projection"} <= sa.inspect(r).unloaded for r in again)
+        assert cache.hits == 3
+        mine = rows_for(session, "quality test publisher", light=True)
+        assert [r.identifier for r in mine] == ["quality-full"]

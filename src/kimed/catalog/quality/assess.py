@@ -12,11 +12,12 @@ from statistics import median
 
 import sqlalchemy as sa
 from rdflib import Graph
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kimed.catalog.models import DatasetRow
 from kimed.catalog.projection import DatasetRecord, pick
-from kimed.catalog.quality.cache import ScoreCache, score_cache
+from kimed.catalog.quality.cache import ScoreCache, key_of, score_cache
 from kimed.catalog.quality.health import score_health
 from kimed.catalog.quality.linkcheck import LinkChecker
 from kimed.catalog.quality.model import BANDS, MQA_MAX, QualityScore
@@ -74,9 +75,20 @@ def _matches(record: DatasetRecord, wanted: str) -> bool:
     return ref.iri == wanted or any(n.casefold() == folded for n in ref.name.values())
 
 
-def rows_for(session: Session, publisher: str | None = None) -> list[DatasetRow]:
-    """The datasets (by title), only those of ``publisher`` (IRI or name) when given."""
-    rows = list(session.scalars(sa.select(DatasetRow).order_by(DatasetRow.title, DatasetRow.id)))
+def rows_for(session: Session, publisher: str | None = None, *,
+             light: bool = False) -> list[DatasetRow]:
+    """The datasets (by title), only those of ``publisher`` (IRI or name) when given.
+
+    ``light=True`` leaves the large columns (RDF, findings and, without a publisher filter, the
+    projection) unloaded until something reads them: a score found in the cache needs none of
+    them, a record scored afresh loads them then. Use it only while the session stays open."""
+    query = sa.select(DatasetRow).order_by(DatasetRow.title, DatasetRow.id)
+    if light:
+        heavy = [DatasetRow.graph_nt, DatasetRow.findings]
+        if publisher is None:
+            heavy.append(DatasetRow.projection)
+        query = query.options(*(defer(column) for column in heavy))
+    rows = list(session.scalars(query))
     if publisher is None:
         return rows
     chosen = [r for r in rows if _matches(record_of(r), publisher)]
@@ -84,6 +96,22 @@ def rows_for(session: Session, publisher: str | None = None) -> list[DatasetRow]
         known = sorted({v for r in rows if (v := publisher_value(record_of(r)))})
         raise UnknownPublisher(publisher, known)
     return chosen
+
+
+def load_heavy(rows: list[DatasetRow], chunk: int = 500) -> None:
+    """Load the projection and RDF of rows read with ``rows_for(light=True)`` in a few queries,
+    rather than one query per row and column when scoring touches them."""
+    pending = [r for r in rows if {"graph_nt", "projection"} & sa.inspect(r).unloaded]
+    session = object_session(pending[0]) if pending else None
+    if session is None:
+        return
+    for start in range(0, len(pending), chunk):
+        by_id = {r.id: r for r in pending[start:start + chunk]}
+        query = sa.select(DatasetRow.id, DatasetRow.graph_nt, DatasetRow.projection).where(
+            DatasetRow.id.in_(list(by_id)))
+        for ident, graph_nt, projection in session.execute(query):
+            set_committed_value(by_id[ident], "graph_nt", graph_nt)
+            set_committed_value(by_id[ident], "projection", projection)
 
 
 def link_urls(rows: list[DatasetRow]) -> list[str]:
@@ -100,6 +128,11 @@ def score_rows(rows: list[DatasetRow], links: LinkChecker | None = None, *,
     is checked first (in parallel)."""
     if links is not None and links.fetch_missing:
         links.check_many(link_urls(rows))
+    cache = cache if cache is not None else score_cache()
+    if links is not None or fresh:
+        load_heavy(rows)  # the keys need the links, or every record is scored
+    else:
+        load_heavy([row for row in rows if key_of(row, None) not in cache])
     scores = [score_row(row, links, cache=cache, fresh=fresh) for row in rows]
     if links is not None:
         links.save()

@@ -58,6 +58,9 @@ class ScoreCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
     def get_or_score(self, row: DatasetRow, links: LinkChecker | None,
                      score: Callable[[], QualityScore]) -> QualityScore:
         key = key_of(row, links)

@@ -52,13 +52,13 @@ def _unknown_publisher(value: str) -> HTTPException:
 def _select(session: Session, publisher: str | None) -> tuple[Publisher | None, list]:
     """The publisher (by slug, IRI or name) and its datasets, or the whole catalogue."""
     if publisher is None:
-        return None, rows_for(session)
+        return None, rows_for(session, light=True)
     if publisher.strip() == "":
         raise _unknown_publisher(publisher)
     found = by_slug(session, publisher) or next(
         (p for p in publishers(session) if publisher in (p.value, *p.agent.name.values())), None)
     try:
-        return found, rows_for(session, found.value if found else publisher)
+        return found, rows_for(session, found.value if found else publisher, light=True)
     except UnknownPublisher:
         raise _unknown_publisher(publisher) from None
 
