@@ -56,7 +56,7 @@ def test_dashboard_publisher_and_dataset(page, screenshot):
     assert page.locator("h1").inner_text().strip() == "Metadata quality"
     summary = facts(page)
     datasets = number(summary["Datasets"])
-    assert datasets == 29
+    assert datasets >= 29  # the demo; other browser tests may add records to the shared server
     bands = [number(summary[b]) for b in ("Excellent", "Good", "Sufficient", "Bad")]
     assert sum(bands) == datasets
     check_charts(page, datasets)
@@ -110,7 +110,7 @@ def test_dashboard_in_german(new_context, screenshot):
     assert page.locator("h1").inner_text().strip() == "Metadatenqualität"
     summary = facts(page)
     datasets = number(summary["Datensätze"])
-    assert datasets == 29
+    assert datasets >= 29  # the demo; other browser tests may add records to the shared server
     assert sum(number(summary[b]) for b in ("Ausgezeichnet", "Gut", "Ausreichend",
                                             "Mangelhaft")) == datasets
     check_charts(page, datasets)
