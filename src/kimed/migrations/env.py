@@ -8,6 +8,7 @@ from alembic import context
 import kimed.accounts.models  # noqa: F401
 import kimed.catalog.algorithms.models  # noqa: F401
 import kimed.catalog.models  # noqa: F401  (registers the tables on Base.metadata)
+import kimed.catalog.suitability.saved  # noqa: F401
 from kimed.db import Base
 
 config = context.config
