@@ -134,6 +134,22 @@ def test_publisher_dashboard(qclient):
     assert "publisher" in error.text() and "nobody-at-all" in error.text()
 
 
+def test_publisher_dashboard_highlights_quality_in_the_nav(qclient):
+    """Regression: /publishers/{slug}/quality marked "Publishers" as the current page."""
+    slug = next(p["slug"] for p in qclient.get("/api/publishers").json()
+                if p["value"] == "https://quality.kimed.example/publisher")
+
+    def current(url: str) -> list[str]:
+        nav = {"/", "/search", "/algorithms", "/suitability", "/publishers", "/quality",
+               "/api/docs"}  # the site's navigation (the page may mark its own tabs too)
+        return [a.attrs["href"] for a in html(qclient, url).find("a")
+                if "aria-current" in a.attrs and a.attrs["href"] in nav]
+
+    assert current(f"/publishers/{slug}/quality") == ["/quality"]
+    assert current(f"/publishers/{slug}") == ["/publishers"]
+    assert current("/publishers") == ["/publishers"]
+    assert current("/quality") == ["/quality"]
+
 def test_dataset_page_shows_score_band_and_what_to_add(qclient):
     page = html(qclient, "/datasets/quality-partial")
     section = page.text()

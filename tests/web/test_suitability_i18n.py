@@ -122,3 +122,14 @@ def test_country_evidence_is_named_in_the_page_language(client):
     en_titles = [s for s in en.find("span", title=country)]
     assert de_titles and {s.text for s in de_titles} == {"Deutschland"}
     assert en_titles and {s.text for s in en_titles} == {"Germany"}
+
+
+def test_boolean_evidence_is_translated(client):
+    """healthdcatap:hasStructuredData true/false reads ja/nein on the German page (it showed the
+    xsd:boolean as 'true'/'false')."""
+    pattern = r"healthdcatap:hasStructuredData</code>: ([^<]*)</li>"
+    de = re.findall(pattern, client.get("/suitability?type=ehr&lang=de").text)
+    en = re.findall(pattern, client.get("/suitability?type=ehr&lang=en").text)
+    assert "nein" in de and set(de) <= {"ja", "nein"}
+    assert "no" in en and set(en) <= {"yes", "no"}
+    assert len(de) == len(en)

@@ -162,10 +162,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         quality,
         search,
         suitability,
+        suitability_profiles,
     )
     from kimed.web.routes.api import algorithms as api_algorithms
     from kimed.web.routes.api import editing as api_editing
     from kimed.web.routes.api import suitability as api_suitability
+    from kimed.web.routes.api import suitability_profiles as api_suitability_profiles
     from kimed.web.routes.api import variables as api_variables
 
     app.include_router(home.router)
@@ -178,12 +180,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(publishers.router)
     app.include_router(algorithm_editing.router)  # before algorithms: /algorithms/{id}/edit
     app.include_router(algorithms.router)
+    app.include_router(suitability_profiles.router)  # /suitability/profiles (saved)
     app.include_router(suitability.router)
     app.include_router(dcat.router)
     # before api: /api/datasets/{id}/algorithms would otherwise match /api/datasets/{id:path}
     app.include_router(api_algorithms.router, prefix="/api")
     app.include_router(api_variables.router, prefix="/api")  # also before api
     app.include_router(api_suitability.router, prefix="/api")
+    app.include_router(api_suitability_profiles.router, prefix="/api")
     app.include_router(api.router)
     app.include_router(api_editing.router, prefix="/api")
     return app

@@ -57,6 +57,8 @@ def _value(text: str, lang: str) -> dict:
     from kimed.catalog.suitability.places import COUNTRY_IRI, countries
     from kimed.vocab import lookup
 
+    if text in ("true", "false"):  # an xsd:boolean, such as healthdcatap:hasStructuredData
+        return {"text": translate(lang, f"suitability.value.{text}"), "iri": None}
     concept = lookup(text) if text.startswith("http") else None
     label = concept.label(lang) if concept else text
     if concept is None and text.startswith(COUNTRY_IRI):
