@@ -148,6 +148,7 @@ def save_edit(identifier: str, form: CsrfFormDep, session: SessionDep, user: Cur
     if problems.violations and form.get("save_with_findings") != "yes":
         return again(problems, allow=True)
     write_prepared(session, prepared)
+    session.commit()  # before the redirect (the request's session commits after the response)
     return RedirectResponse(algorithm_path(outcome.identifier), status_code=303)
 
 
@@ -183,6 +184,7 @@ async def _upload(form: FormData, session: Session, user: User, render: RenderDe
         outcome = store_upload(session, user, data, fmt, row)
     except UploadRefused as exc:
         return refused([p.message for p in exc.problems], exc.status)
+    session.commit()
     return RedirectResponse(algorithm_path(outcome.identifier), status_code=303)
 
 
@@ -214,4 +216,5 @@ def delete(identifier: str, form: CsrfFormDep, session: SessionDep,
            user: CurrentUser) -> Response:
     row = _editable(session, identifier, user, "delete")
     delete_algorithm(session, row.iri)
+    session.commit()
     return RedirectResponse("/algorithms", status_code=303)

@@ -124,6 +124,7 @@ def _save(request: Request, form: FormData, session: Session, user: User, lang: 
         outcome = store_graph(session, graph, source="web", prepared=prepared)
     except ImportRefused as exc:
         return again(field_problems(refusals=[p.message for p in exc.problems]))
+    session.commit()  # before the redirect: the record page must show the saved record
     return RedirectResponse(dataset_path(outcome.identifier), status_code=303)
 
 

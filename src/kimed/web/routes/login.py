@@ -62,6 +62,7 @@ def login(request: Request, form: CsrfFormDep, session: SessionDep, render: Rend
                            error="login.failed", status_code=401)
     throttle.succeeded(username)
     key, _row = service.open_web_session(session, user)
+    session.commit()  # before the redirect: the next request must see the session
     response = RedirectResponse(next_url, status_code=303)
     set_cookie(response, request, SESSION_COOKIE, key,
                max_age=int(DEFAULT_SESSION_LIFETIME.total_seconds()))
@@ -74,6 +75,7 @@ def logout(request: Request, form: CsrfFormDep, session: SessionDep) -> Response
     key = request.cookies.get(SESSION_COOKIE)
     if key:
         service.close_web_session(session, key)
+        session.commit()  # before the redirect, like login
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
                            secure=request.url.scheme == "https")
