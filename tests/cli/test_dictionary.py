@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -81,3 +82,55 @@ def test_unknown_dataset_and_empty_dictionary(run):
     assert result.exit_code == 1 and "no dataset" in result.output
     result = run("datasets", "dictionary", "show", "test-heart-1")
     assert result.exit_code == 0 and "no data dictionary" in result.output
+
+
+def test_long_descriptions_end_at_a_word_with_an_ellipsis(run, tmp_path):
+    """Regression: the table cut descriptions after 60 characters, mid-word."""
+    from kimed.cli.dictionary import DESCRIPTION_WIDTH
+
+    long = ("Left ventricular ejection fraction measured by transthoracic echocardiography "
+            "within 48 hours of admission, in percent")
+    source = tmp_path / "long.csv"
+    source.write_text("name,title@en,description@en,datatype\n"
+                      f'lvef,LV ejection fraction,"{long}",decimal\n'
+                      "age,Age,Age in whole years,integer\n", encoding="utf-8")
+    assert run("datasets", "dictionary", "import", "test-heart-1", str(source)).exit_code == 0
+    narrow = run("datasets", "dictionary", "show", "test-heart-1")
+    assert narrow.exit_code == 0 and "…" in narrow.output
+    assert "transthoracic" not in narrow.output
+    # the table's cells, on a console wide enough not to wrap them
+    from rich.console import Console
+
+    from kimed.cli.dictionary import dictionary_table
+
+    data = json.loads(run("datasets", "dictionary", "show", "test-heart-1", "--format",
+                          "json").output)
+    assert data[0]["description"]  # the import kept the whole text
+    wide = Console(width=300, file=io.StringIO(), color_system=None)
+    wide.print(dictionary_table(variables_of_json(data), "en"))
+    text = wide.file.getvalue()
+    shown = "Left ventricular ejection fraction measured by…"
+    assert shown in text and len(shown) <= DESCRIPTION_WIDTH
+    assert long.startswith(shown[:-1] + " ")  # the cut falls before a space: a whole word
+    assert "Age in whole years " in text  # a short one stays whole, without an ellipsis
+
+
+def variables_of_json(data: list[dict]):
+    from kimed.catalog.variables.model import Variable
+
+    return [Variable.model_validate(v) for v in data]
+
+
+@pytest.mark.parametrize(("text", "width", "expected"), [
+    ("short enough", 60, "short enough"),
+    ("short enough", 10, "short…"),
+    ("a" * 70, 60, "a" * 59 + "…"),
+    ("one two three four", 10, "one two…"),
+    ("one two,   three", 10, "one two…"),
+    ("one\ntwo", 10, "one two"),
+])
+def test_shorten(text, width, expected):
+    from kimed.cli.dictionary import shorten
+
+    assert shorten(text, width) == expected
+    assert len(shorten(text, width)) <= width

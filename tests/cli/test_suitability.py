@@ -61,9 +61,44 @@ def test_compare(run):
                  "--compare", "test-silent,test-spe-stroke")
     data = json.loads(result.output)
     assert [d["identifier"] for d in data["datasets"]] == ["test-silent", "test-spe-stroke"]
-    result = run("suitability", "-p", str(PROFILE), "--compare", "a,b,c,d,e")
+    table = run("suitability", "-p", str(PROFILE), "--compare", "test-silent,test-spe-stroke")
+    assert table.exit_code == 0, table.output
+    assert "in the order given to --compare, not ranked" in " ".join(table.output.split())
+    header = next(line for line in table.output.splitlines() if "dataset" in line.split())
+    assert header.split()[:3] == ["order", "dataset", "fit"]
+    # the order given, though the silent record fits worse
+    rows = {line.split()[1]: line.split()[0] for line in table.output.splitlines()
+            if line.split()[1:2] in (["test-silent"], ["test-spe-stroke"])}
+    assert rows == {"test-silent": "1", "test-spe-stroke": "2"}
+    ranking = run("suitability", "-p", str(PROFILE))
+    assert "ranked by fit" in " ".join(ranking.output.split())
+    assert next(line for line in ranking.output.splitlines() if "dataset" in line.split()).split()[
+        :2] == ["rank", "dataset"]
+
+
+@pytest.mark.parametrize(("ids", "says"), [
+    ("a,b,c,d,e", ["--compare: 5 datasets given, but at most 4", "rule: at most 4 datasets",
+                   "MAX_COMPARE = 4 in kimed.catalog.suitability.compare"]),
+    ("test-silent,no-such-dataset", ["--compare:", "no-such-dataset",
+                                     "rule: each entry is the identifier, IRI or numeric id",
+                                     "kimed datasets list"]),
+    (",", ["--compare: name at least one dataset", "rule: at least 1 dataset"]),
+])
+def test_compare_refusals_name_option_rule_and_source(run, ids, says):
+    result = run("suitability", "-p", str(PROFILE), "--compare", ids)
     assert result.exit_code == 2
-    assert "at most 4" in result.output
+    text = " ".join(result.output.split())
+    for part in says:
+        assert part in text, text
+
+
+def test_unknown_format_names_option_rule_and_source(run):
+    result = run("suitability", "-p", str(PROFILE), "-f", "xml")
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "--format: 'xml' is not a known format" in text
+    assert "rule: the report format is one of table, markdown, json" in text
+    assert "docs/cli.md" in text
 
 
 def test_bad_profile_is_refused(run, tmp_path):

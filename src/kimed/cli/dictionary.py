@@ -59,6 +59,20 @@ def import_command(
                   f"{outcome.warnings} warning(s)", highlight=False)
 
 
+DESCRIPTION_WIDTH = 60
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at the last word boundary within ``width`` characters and ended
+    with an ellipsis (a single word longer than ``width`` is cut inside it)."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    head = text[:width - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head and text[width - 1] != " " else head
+    return cut.rstrip(" ,;:.-") + "…"
+
+
 @app.command("show")
 def show_command(
     identifier: Annotated[str, typer.Argument(help="dataset identifier, IRI or numeric id")],
@@ -67,7 +81,6 @@ def show_command(
 ) -> None:
     """Show the variables of a dataset as a table, CSV (importable again) or JSON."""
     from kimed.catalog.store import NotFound, get_dataset
-    from kimed.catalog.variables.codes import compact_code
     from kimed.catalog.variables.export import dictionary_csv
     from kimed.catalog.variables.service import variables_of
 
@@ -88,10 +101,18 @@ def show_command(
     if not variables:
         console.print(f"{identifier}: no data dictionary", highlight=False)
         return
+    console.print(dictionary_table(variables, lang))
+
+
+def dictionary_table(variables, lang: str) -> Table:
+    """The variables as a table; long descriptions end at a word, with an ellipsis."""
+    from kimed.catalog.variables.codes import compact_code
+
     table = Table(title=f"{len(variables)} variable(s)")
     for column in ("name", "title", "description", "type", "unit", "codes"):
         table.add_column(column)
     for v in variables:
-        table.add_row(v.name, v.title(lang) or "", (v.describe(lang) or "")[:60],
-                      v.datatype or "", v.unit or "", " ".join(compact_code(c) for c in v.codes))
-    console.print(table)
+        table.add_row(v.name, v.title(lang) or "",
+                      shorten(v.describe(lang) or "", DESCRIPTION_WIDTH), v.datatype or "",
+                      v.unit or "", " ".join(compact_code(c) for c in v.codes))
+    return table

@@ -22,19 +22,23 @@ SHORT = {"meets": "[green]✔[/]", "partly": "[yellow]◐[/]", "unknown": "[dim]
          "fails": "[red]✘[/]"}
 
 
-def _table(assessment, top: int | None) -> Table:
+def _table(assessment, top: int | None, compared: bool = False) -> Table:
+    """The ranking (first column: rank by fit), or with ``compared`` the datasets in the order
+    given to --compare (first column: that order, which is no rank)."""
     from kimed.catalog.suitability import criteria
 
     labels = {c.name: c.label for c in criteria()}
     name = assessment.profile.name
+    what = "in the order given to --compare, not ranked" if compared else "ranked by fit"
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=f"Suitability{': ' + name if name else ''} "
-                        f"({len(assessment.datasets)} datasets)")
+                        f"({len(assessment.datasets)} datasets, {what})")
     marks = SYMBOLS if len(assessment.criteria) <= 3 else SHORT
     if marks is SHORT:
         table.caption = "  ".join(SYMBOLS.values()) + "\n" + ", ".join(
             f"{HEADERS[c]} = {labels[c]}" for c in assessment.criteria)
-    table.add_column("#", justify="right")
-    table.add_column("dataset", overflow="fold", max_width=30)
+    table.add_column("order" if compared else "rank", justify="right")
+    longest = max((len(d.identifier) for d in assessment.datasets), default=7)
+    table.add_column("dataset", overflow="fold", min_width=min(longest, 30), max_width=30)
     table.add_column("fit", justify="right", no_wrap=True)
     for c in assessment.criteria:
         header = labels[c] if marks is SYMBOLS else HEADERS[c]
@@ -44,6 +48,18 @@ def _table(assessment, top: int | None) -> Table:
                  for c in assessment.criteria]
         table.add_row(str(i), d.identifier, f"{d.score:g}", *cells)
     return table
+
+
+def _compare_rule(exc) -> str:
+    """The rule a refused --compare broke, and where it is set."""
+    from kimed.catalog.suitability import MAX_COMPARE
+
+    if exc.rule == "known dataset":
+        return ("each entry is the identifier, IRI or numeric id of a dataset in this catalogue; "
+                "`kimed datasets list` shows them")
+    return (f"{exc.rule}, set by MAX_COMPARE = {MAX_COMPARE} in "
+            "kimed.catalog.suitability.compare, the same limit as /suitability/compare; see "
+            "docs/suitability.md")
 
 
 def suitability_command(
@@ -70,7 +86,9 @@ def suitability_command(
     )
 
     if fmt not in FORMATS:
-        raise fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}", code=2)
+        raise fail(f"--format: {fmt!r} is not a known format (rule: the report format is one "
+                   f"of {', '.join(FORMATS)}; see `kimed suitability --help` and docs/cli.md)",
+                   code=2)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
@@ -87,19 +105,21 @@ def suitability_command(
             else:
                 assessment = assess(session, profile)
     except CompareError as exc:
-        raise fail(f"--compare: {exc}", code=2) from None
+        raise fail(f"--compare: {str(exc).removeprefix('ids: ')} (rule: {_compare_rule(exc)})",
+                   code=2) from None
     finally:
         db.dispose()
     if top and compare_ids is None:
         assessment.datasets = assessment.datasets[:top]
     if fmt == "table":
         if output is None:
-            console.print(_table(assessment, None))
+            console.print(_table(assessment, None, compare_ids is not None))
             return
         from rich.console import Console
 
         with output.open("w", encoding="utf-8") as handle:
-            Console(file=handle, width=160).print(_table(assessment, None))
+            Console(file=handle, width=160).print(_table(assessment, None,
+                                                         compare_ids is not None))
         return
     text = to_json(assessment) if fmt == "json" else to_markdown(assessment)
     if output is None:
