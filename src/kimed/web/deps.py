@@ -29,12 +29,13 @@ from kimed.web.i18n import COOKIE, LANGUAGES, format_number, negotiate, translat
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One database session per request; it commits when the request succeeds."""
+    """One database session per request; it commits when the route function succeeds, before the
+    response is sent (``scope="function"``), so the client's next request sees the change."""
     with request.app.state.db.session() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def is_api(request: Request) -> bool:
