@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from kimed.catalog.suitability.saved import SavedProfile
 from kimed.db import Database
 from tests.web.accounts import create_users, csrf_of, login, new_client
+from tests.web.html import Page, check_accessible
 
 QUERY = "cond=I63&age_min=18&age_max=80&place=DEU"
 
@@ -94,6 +95,8 @@ def test_save_list_open_in_both_languages(portal, users, clean, portal_url):
     page = reader.get(answer.headers["location"])
     assert "The profile was saved." in page.text and "My profiles" in page.text
     assert f'href="/suitability?{QUERY}">Stroke in adults</a>' in unescape(page.text)
+    check_accessible(Page(page.text))
+    check_accessible(Page(reader.get(f"/suitability?{QUERY}").text))  # with the save form
     [profile_id] = ids_on(page.text)
     opened = reader.get(f"/suitability/profiles/{profile_id}", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/suitability?{QUERY}"
