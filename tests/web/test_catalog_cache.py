@@ -40,3 +40,25 @@ def test_catalog_pages_are_cached_until_the_catalogue_changes(database_url):
         assert changed.content.count(b"<http://www.w3.org/ns/dcat#dataset>") == 4
         assert first.content.count(b"<http://www.w3.org/ns/dcat#dataset>") == 1
     db.dispose()
+
+
+def test_catalog_carries_quality_measurements_unless_asked_not_to(database_url):
+    from rdflib import Graph, Namespace
+
+    dqv = Namespace("http://www.w3.org/ns/dqv#")
+    db = Database(database_url)
+    db.migrate()
+    with db.session() as session:
+        import_files(session, [DATA / "algorithms" / "catalogue" / "test-datasets.ttl"])
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        graph = Graph().parse(data=client.get("/catalog?format=nt").text, format="nt")
+        measured = set(graph.objects(None, dqv.computedOn))
+        datasets = set(graph.objects(None, Namespace("http://www.w3.org/ns/dcat#").dataset))
+        assert len(datasets) == 3 and measured == datasets
+        plain = Graph().parse(data=client.get("/catalog?format=nt&quality=false").text,
+                              format="nt")
+        assert not set(plain.objects(None, dqv.computedOn))
+        assert len(plain) < len(graph)
+        bad = client.get("/catalog?quality=maybe")
+        assert bad.status_code == 422 and "quality" in bad.text
+    db.dispose()

@@ -9,6 +9,8 @@ those datasets' canonical record graphs. Paging follows the Hydra Core Vocabular
 at a time.
 
 The format comes from ``?format=ttl|jsonld|xml|nt`` or else the Accept header (Turtle by default).
+Each dataset's metadata quality score travels with it as DQV measurements (kimed.catalog.quality.dqv)
+unless ``?quality=false``; the record graphs themselves are the stored ones, unchanged.
 
 Serialising a page costs about 40 ms per record, so pages are kept in memory until the catalogue
 changes (the search index generation, which every import, edit and delete renews), and each answer
@@ -30,6 +32,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from kimed.catalog.models import DatasetRow
 from kimed.catalog.namespaces import bind_prefixes
+from kimed.catalog.quality import checker_for, score_rows
+from kimed.catalog.quality.dqv import with_measurements
 from kimed.catalog.rdfio import FORMATS, MEDIA_TYPES, serialize
 from kimed.catalog.search import SearchError
 from kimed.catalog.search.memory import generation
@@ -63,7 +67,7 @@ def _whole_number(raw: str | None, name: str, default: int, top: int) -> int:
 
 
 def catalog_graph(rows: list[DatasetRow], base: str, page: int, per_page: int,
-                  total: int, fmt: str | None = None) -> Graph:
+                  total: int, fmt: str | None = None, quality: bool = True) -> Graph:
     """The page's graph: the catalogue node, its Hydra view and the datasets' records."""
     graph = bind_prefixes(Graph())
     graph.bind("hydra", HYDRA)
@@ -86,6 +90,8 @@ def catalog_graph(rows: list[DatasetRow], base: str, page: int, per_page: int,
             query["per_page"] = per_page
         if fmt:  # a format chosen in the URL stays in the page links
             query["format"] = fmt
+        if not quality:
+            query["quality"] = "false"
         return URIRef(f"{base}/catalog?{urlencode(query)}")
 
     view = page_iri(page)
@@ -110,8 +116,11 @@ def catalog_graph(rows: list[DatasetRow], base: str, page: int, per_page: int,
                      "description": "A page of the catalogue (Turtle unless asked otherwise)"}},
 )
 def catalog(request: Request, session: SessionDep, page: str | None = None,
-            per_page: str | None = None, format: str | None = None) -> Response:
-    """The DCAT-AP catalogue: ``dcat:Catalog`` with the records of one page of datasets."""
+            per_page: str | None = None, format: str | None = None,
+            quality: str | None = None) -> Response:
+    """The DCAT-AP catalogue: ``dcat:Catalog`` with the records of one page of datasets, and each
+    dataset's metadata quality score as DQV measurements (docs/quality.md; ``quality=false``
+    leaves them out)."""
     page_n = _whole_number(page, "page", 1, 1_000_000)
     size = _whole_number(per_page, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     if format is not None:
@@ -120,8 +129,11 @@ def catalog(request: Request, session: SessionDep, page: str | None = None,
         fmt = format
     else:
         fmt = choose(request.headers.get("accept"), list(FORMATS), "ttl") or "ttl"
+    if quality not in (None, "", "true", "false"):
+        raise SearchError("quality", "must be true or false", quality)
+    scores = quality != "false"
     base = str(request.base_url).rstrip("/")
-    key = (generation(session), base, page_n, size, fmt, format)
+    key = (generation(session), base, page_n, size, fmt, format, scores)
     etag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
     headers = {"Vary": "Accept", "ETag": etag}
     if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
@@ -135,7 +147,11 @@ def catalog(request: Request, session: SessionDep, page: str | None = None,
         total = session.scalar(sa.select(sa.func.count()).select_from(DatasetRow)) or 0
         rows = list(session.scalars(sa.select(DatasetRow).order_by(DatasetRow.iri, DatasetRow.id)
                                     .offset((page_n - 1) * size).limit(size)))
-        body = serialize(catalog_graph(rows, base, page_n, size, total, format), fmt)
+        graph = catalog_graph(rows, base, page_n, size, total, format, scores)
+        if scores:
+            graph = with_measurements(graph, score_rows(
+                rows, checker_for(request.app.state.settings, fetch=False)))
+        body = serialize(graph, fmt)
         with _CACHE_LOCK:
             cache[key] = body
             while len(cache) > CACHE_PAGES:
