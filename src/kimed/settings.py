@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,14 @@ class Settings(BaseSettings):
         default=168.0,
         ge=0,
         description="How long a link check result is reused before the URL is checked again.",
+    )
+    spe_master_key_file: Path | None = Field(
+        default=None,
+        description="File holding the SPE vault's master key (base64 of 32 bytes); mode 0600.",
+    )
+    spe_master_key: SecretStr | None = Field(
+        default=None,
+        description="The SPE vault's master key itself (base64 of 32 bytes), instead of a key file.",
     )
     shared_data_dir: Path = Field(
         default=Path(__file__).resolve().parents[3] / "shared" / "data",
