@@ -18,21 +18,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-AREAS: dict[str, dict[str, str]] = {
-    "technical": {"identity-access": "IAM", "isolation-egress": "ISO",
-                  "storage-encryption": "STO", "compute-ai": "CMP",
-                  "logging-monitoring": "LOG", "backup": "BAK", "supply-chain": "SUP",
-                  "ai-models": "AIM"},
-    "regulatory": {"ehds": "EHD", "gdpr": "GDP", "gdng": "GDN",
-                   "security-certification": "SEC", "mdr-ai-act": "MDA"},
-    "organisational": {"roles": "ROL", "training": "TRN", "incident-reporting": "INC",
-                       "audit": "AUD"},
-    "governance": {"permits-committees": "PRM", "public-register": "REG",
-                   "output-checking": "OUT", "retention-deletion": "RET",
-                   "onboarding-fees-support": "ONB"},
-}
-AREA_CODES = {"technical": "TEC", "regulatory": "REG", "organisational": "ORG",
-              "governance": "GOV"}
+from kimed.spe.requirements.schema import AREAS as _SCHEMA_AREAS
+from kimed.spe.requirements.schema import CATEGORIES as _SCHEMA_CATEGORIES
+
+AREAS: dict[str, dict[str, str]] = _SCHEMA_CATEGORIES  # area -> {category: code}
+AREA_CODES: dict[str, str] = _SCHEMA_AREAS  # area -> code
 CATEGORIES: tuple[str, ...] = tuple(c for cats in AREAS.values() for c in cats)
 CATEGORY_AREA = {c: area for area, cats in AREAS.items() for c in cats}
 SCENARIOS = ("clinical-text", "phenotyping-omics", "imaging-3d", "exposome-linkage")
@@ -375,3 +365,15 @@ def assess(models: Iterable[OperatingModel], requirements: Iterable[Any]) -> Mat
             cov.by_category.setdefault(req.category, Score()).add(rating.rating)
         coverage[model.id] = cov
     return Matrix(reqs, models, cells, coverage)
+
+
+def load_assessment(directory: Path | None = None, catalogue_folder: Path | None = None) -> Matrix:
+    """The shipped (or given) models assessed against the shipped (or given) catalogue.
+
+    Overrides are checked against the catalogue's requirement ids.
+    """
+    from kimed.spe.requirements.loader import load_catalogue
+
+    requirements = load_catalogue(catalogue_folder).requirements
+    models = load_models(directory, requirement_ids=[r.id for r in requirements])
+    return assess(models, requirements)
