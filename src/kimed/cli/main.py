@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kimed import __version__
-from kimed.cli import algorithms, catalog, datasets, quality, serve, suitability, users
+from kimed.cli import algorithms, catalog, datasets, quality, serve, spe, suitability, users
 from kimed.cli.common import console, open_database
 
 app = typer.Typer(help="KIMed: health data and AI algorithm catalogue, and a Secure "
@@ -14,6 +14,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(users.app, name="users")
 app.add_typer(algorithms.app, name="algorithms")
 app.add_typer(quality.app, name="quality")
+app.add_typer(spe.app, name="spe")
 app.command("import")(catalog.import_command)
 app.command("export")(catalog.export_command)
 app.command("validate")(catalog.validate_command)

@@ -128,8 +128,10 @@ def _crosswalk(doc: Document, catalogue: Catalogue, cov: Coverage, number: int) 
                                  for e in catalogue.exclusions]))
     gaps = cov.gaps()
     if gaps:
-        doc.para("Still uncovered: " + ", ".join(f"{FRAMEWORKS[g.statement.framework]} "
-                                                 f"{g.statement.ref}" for g in gaps) + ".")
+        for framework, label in FRAMEWORKS.items():
+            refs = [g.statement.ref for g in gaps if g.statement.framework == framework]
+            if refs:
+                doc.para(f"Still uncovered in {label}: {', '.join(refs)}.")
 
 
 def operating_models(catalogue_folder=None):
@@ -163,7 +165,7 @@ def _operating_models(doc: Document, matrix, number: int) -> None:
                      str(sum(len(v) for v in matrix.gaps(model.id).values()))])
     doc.blocks.append(Table(["Model", "Variant of", "Score", "MUST score", "Cost", "Effort",
                              "Legal risk", "MUST gaps"], rows))
-    scenarios = sorted({s for m in matrix.models for s in m.scenarios})
+    scenarios = list(dict.fromkeys(s for m in matrix.models for s in m.scenarios))
     doc.heading(3, "Fit for the demonstrator scenarios", "scenario-fit")
     doc.blocks.append(Table(["Model", *scenarios],
                             [[m.name.en, *(m.scenarios[s].fit if s in m.scenarios else ""
