@@ -54,6 +54,34 @@ class Settings(BaseSettings):
         default=None,
         description="The SPE vault's master key itself (base64 of 32 bytes), instead of a key file.",
     )
+    spe_allow_unsandboxed: bool = Field(
+        default=False,
+        description="Let SPE jobs run without bubblewrap (development only); each job says so.",
+    )
+    spe_bwrap: str = Field(
+        default="bwrap",
+        description="The bubblewrap program (a name on PATH or a path) that sandboxes SPE jobs.",
+    )
+    spe_dask_address: str | None = Field(
+        default=None,
+        description="Address of a Dask scheduler for SPE jobs; unset means the local process pool.",
+    )
+    spe_workers: int = Field(
+        default=2, ge=1, le=256,
+        description="How many SPE jobs the local process pool runs at once.",
+    )
+    spe_job_cpu_seconds: int = Field(
+        default=3600, ge=1,
+        description="CPU seconds one SPE job may use (RLIMIT_CPU).",
+    )
+    spe_job_memory_mb: int = Field(
+        default=4096, ge=64,
+        description="Address space of one SPE job in MiB (RLIMIT_AS).",
+    )
+    spe_job_timeout_seconds: float = Field(
+        default=14400.0, gt=0,
+        description="Wall-clock seconds after which an SPE job is stopped.",
+    )
     shared_data_dir: Path = Field(
         default=Path(__file__).resolve().parents[3] / "shared" / "data",
         description="Where the reference data of ../shared/data lives (tests and benchmarks).",
