@@ -86,6 +86,10 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parents[3] / "shared" / "data",
         description="Where the reference data of ../shared/data lives (tests and benchmarks).",
     )
+    spe_assessment_file: Path | None = Field(
+        default=None,
+        description="A deployment's SPE self-assessment (YAML) shown at /spe/assessment.",
+    )
 
     @property
     def effective_database_url(self) -> str:
