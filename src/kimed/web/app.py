@@ -161,11 +161,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         publishers,
         quality,
         search,
+        spe,
         suitability,
         suitability_profiles,
     )
     from kimed.web.routes.api import algorithms as api_algorithms
     from kimed.web.routes.api import editing as api_editing
+    from kimed.web.routes.api import spe as api_spe
     from kimed.web.routes.api import suitability as api_suitability
     from kimed.web.routes.api import suitability_profiles as api_suitability_profiles
     from kimed.web.routes.api import variables as api_variables
@@ -183,10 +185,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suitability_profiles.router)  # /suitability/profiles (saved)
     app.include_router(suitability.router)
     app.include_router(dcat.router)
+    app.include_router(spe.router)
     # before api: /api/datasets/{id}/algorithms would otherwise match /api/datasets/{id:path}
     app.include_router(api_algorithms.router, prefix="/api")
     app.include_router(api_variables.router, prefix="/api")  # also before api
     app.include_router(api_suitability.router, prefix="/api")
+    app.include_router(api_spe.router, prefix="/api")
     app.include_router(api_suitability_profiles.router, prefix="/api")
     app.include_router(api.router)
     app.include_router(api_editing.router, prefix="/api")
