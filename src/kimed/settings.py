@@ -90,6 +90,10 @@ class Settings(BaseSettings):
         default=None,
         description="A deployment's SPE self-assessment (YAML) shown at /spe/assessment.",
     )
+    spe_risk_appetite: Path | None = Field(
+        default=None,
+        description="YAML file overriding the airlock's disclosure-check thresholds (risk appetite).",
+    )
 
     @property
     def effective_database_url(self) -> str:

@@ -1,0 +1,1 @@
+"""Detectors the content checks use: PHI in text, faces in images (interfaces and built-ins)."""
