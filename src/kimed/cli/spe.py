@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kimed.cli import spe_requirements
+from kimed.cli import spe_models, spe_requirements
 from kimed.cli.common import console, err_console, fail
 from kimed.cli.spe_requirements import SatreOpt, TehdasOpt, catalogue, external
 
 app = typer.Typer(help="The Secure Processing Environment's concept: requirements catalogue, "
                   "crosswalk, self-assessment and traceability.", no_args_is_help=True)
 app.add_typer(spe_requirements.app, name="requirements")
+app.add_typer(spe_models.app, name="models")
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")]
