@@ -129,8 +129,8 @@ def decrypt_chunks(source: BinaryIO, *, keys: Callable[[str], bytes], context: b
                    name: str = "file") -> Iterator[bytes]:
     """Yield verified plaintext chunks of a vault file.
 
-    ``keys`` maps the header's key id to the data key (raising
-    :class:`~kimed.spe.vault.errors.VaultKeyError` when it has none). Raises :class:`VaultIntegrityError` on the first chunk that fails authentication.
+    ``keys`` maps the header's key id to the data key (raising ``VaultKeyError`` when it has
+    none). Raises :class:`VaultIntegrityError` on the first chunk that fails authentication.
     """
     header, raw_header = read_header(source, name)
     data_key = keys(header.key_id)
