@@ -51,18 +51,25 @@ class JobRecord:
         self.submitted, self.started, self.ended = time.time(), None, None
         self.stop_requested: JobState | None = None
         self._logs: deque[str] = deque(maxlen=MAX_LOG_LINES)
+        self._notes: list[str] = []  # the executor's own lines, kept when the log is replaced
         self._lock = threading.Lock()
         self._done = threading.Event()
         if not sandboxed:
-            self.log(f"WARNING {UNSANDBOXED_WARNING}")
+            self._notes.append(f"WARNING {UNSANDBOXED_WARNING}")
 
     def log(self, line: str) -> None:
         with self._lock:
             self._logs.append(line)
 
+    def replace_logs(self, lines: list[str]) -> None:
+        """Set the job's log to the complete copy its executor got at the end."""
+        with self._lock:
+            self._logs.clear()
+            self._logs.extend(lines)
+
     def logs(self) -> list[str]:
         with self._lock:
-            return list(self._logs)
+            return self._notes + list(self._logs)
 
     def event(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
