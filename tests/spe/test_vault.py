@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kimed.spe.permits import Access
 from kimed.spe.vault import (
     MasterKey,
     Vault,
@@ -141,14 +142,23 @@ def test_permission_is_asked_with_the_request(vault, upload, tmp_path):
     assert calls == [("bob", "p", DS, at)]
 
 
-@pytest.mark.parametrize("answer", [False, None, 1, "yes"])
+@pytest.mark.parametrize("answer", [False, None, 1, "yes", Access(False, "permit 3 expired")])
 def test_refused_permission_blocks_reads(vault, upload, tmp_path, answer):
     vault.put("p", DS, [upload], uploader="h")
     dest = tmp_path / "in"
-    with pytest.raises(VaultPermissionError, match="may not read"):
+    with pytest.raises(VaultPermissionError, match="may not read") as err:
         vault.open_for_job("p", DS, dest, user="mallory",
                            permission=lambda *a, **k: answer)
     assert not dest.exists()
+    if isinstance(answer, Access):
+        assert "permit 3 expired" in str(err.value)
+
+
+def test_the_permits_answer_allows_reads(vault, upload, tmp_path):
+    vault.put("p", DS, [upload], uploader="h")
+    vault.open_for_job("p", DS, tmp_path / "in", user="alice",
+                       permission=lambda *a, **k: Access(True, "permit 1", 1))
+    assert _tree(tmp_path / "in") == _tree(upload)
 
 
 def test_failing_permission_check_blocks_reads(vault, upload, tmp_path):
