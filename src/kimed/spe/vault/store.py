@@ -40,9 +40,15 @@ from kimed.spe.vault.stream import DEFAULT_CHUNK_SIZE, decrypt_chunks, encrypt_s
 
 log = logging.getLogger("kimed.spe.vault")
 
-PermissionCheck = Callable[..., bool]
-"""Called as ``check(user, project, dataset_identifier, at=when)``; only ``True`` allows a read.
-Bind extra arguments (a database session, say) with :func:`functools.partial`."""
+PermissionCheck = Callable[..., Any]
+"""Called as ``check(user, project, dataset_identifier, at=when)``. A read is allowed only when the
+answer is ``True`` or has ``allowed is True`` (as :class:`kimed.spe.permits.Access` has); any other
+answer, or an exception, refuses. Bind extra arguments with :func:`functools.partial`, e.g.
+``partial(permits.is_permitted, session)``."""
+
+
+def _allowed(answer: Any) -> bool:
+    return answer is True or getattr(answer, "allowed", None) is True
 
 Upload = Path | tuple[str, Path | BinaryIO]
 """A file or directory path (a directory contributes its files, named relative to it), or an
@@ -207,18 +213,20 @@ class Vault:
                      permission: PermissionCheck, at: datetime | None = None) -> Manifest:
         """Decrypt a dataset into ``dest`` (new or empty) and make it read-only.
 
-        ``permission(user, project, dataset, at=...)`` is asked first; anything but ``True``
-        (including an exception) refuses. Every file is checked against the manifest's size and
+        ``permission(user, project, dataset, at=...)`` is asked first (see
+        :data:`PermissionCheck`); a refusal or an exception leaves nothing behind. Every file is checked against the manifest's size and
         SHA-256; on any failure nothing decrypted is left behind.
         """
         layout.check_project(project)
         layout.check_dataset(dataset)
         when = at or self._clock()
-        if permission(user, project, dataset, at=when) is not True:
-            log.warning("refused to open dataset %s of project %s for %s: not permitted",
-                        dataset, project, user)
+        answer = permission(user, project, dataset, at=when)
+        if not _allowed(answer):
+            reason = getattr(answer, "reason", None) or "not permitted"
+            log.warning("refused to open dataset %s of project %s for %s: %s",
+                        dataset, project, user, reason)
             raise VaultPermissionError(f"{user} may not read dataset {dataset!r} in project "
-                                       f"{project!r} at {when.isoformat()}")
+                                       f"{project!r} at {when.isoformat()}: {reason}")
         dest = Path(dest)
         if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
             raise VaultInputError(f"{dest} must be a new or empty directory")
