@@ -38,3 +38,7 @@ def broken(tmp_path: Path):
 @pytest.fixture
 def mini_external() -> dict:
     return read_external(DATA / "satre-mini.yaml", DATA / "tehdas2-mini.csv")
+
+
+# Governance core (roles, projects, permits, audit): fixtures kept in tests/spe/governance.py.
+from tests.spe.governance import active_permit, people, spe_db  # noqa: E402, F401
