@@ -41,7 +41,7 @@ def _lines(table: Table) -> list[tuple[list[Pos], Pos]]:
 
 def _known(table: Table, pos: Pos) -> Fraction | None:
     value = table.values.get(pos)
-    return None if value is None else Fraction(value)
+    return None if value is None else Fraction(str(value))  # decimal as written, not binary
 
 
 def solve(table: Table) -> tuple[dict[Pos, Fraction], bool]:
@@ -50,12 +50,14 @@ def solve(table: Table) -> tuple[dict[Pos, Fraction], bool]:
     unknowns = sorted(table.suppressed)
     index = {pos: i for i, pos in enumerate(unknowns)}
     matrix: list[list[Fraction]] = []
+    consistent = True
     for cells, margin in _lines(table):
         involved = [*cells, margin]
-        if not any(p in index for p in involved):
-            continue
         if any(p not in index and _known(table, p) is None for p in involved):
             continue  # a missing (empty) cell: this line says nothing
+        if not any(p in index for p in involved):
+            consistent &= sum((_known(table, p) for p in cells), Fraction(0)) == _known(table, margin)
+            continue
         row = [Fraction(0)] * (len(unknowns) + 1)
         rhs = Fraction(0)
         for p in cells:
@@ -69,7 +71,6 @@ def solve(table: Table) -> tuple[dict[Pos, Fraction], bool]:
             rhs += _known(table, margin)
         row[-1] = rhs
         matrix.append(row)
-    consistent = True
     pivots: list[int] = []
     width = len(unknowns)
     r = 0
