@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kimed.cli import spe_models, spe_requirements
+from kimed.cli import spe_models, spe_requirements, spe_vault
 from kimed.cli.common import console, err_console, fail
 from kimed.cli.spe_requirements import SatreOpt, TehdasOpt, catalogue, external
 
@@ -18,6 +18,7 @@ app = typer.Typer(help="The Secure Processing Environment's concept: requirement
                   "crosswalk, self-assessment and traceability.", no_args_is_help=True)
 app.add_typer(spe_requirements.app, name="requirements")
 app.add_typer(spe_models.app, name="models")
+app.add_typer(spe_vault.app, name="vault")
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")]
