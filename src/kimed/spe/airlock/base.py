@@ -95,5 +95,5 @@ def cell_at(table: Table, pos: tuple[int, int], value: Any, reason: str) -> Cell
 
 
 def listing(cells: list[Cell], limit: int = 5) -> str:
-    shown = ", ".join(c.where() for c in cells[:limit])
+    shown = ", ".join(c.where() if (c.row or c.column) else c.reason for c in cells[:limit])
     return shown + (f" and {len(cells) - limit} more" if len(cells) > limit else "")

@@ -81,7 +81,7 @@ class OutputFile(BaseModel):
         if kind is None:
             kind = guess_kind(path)
         elif isinstance(kind, str):
-            kind = OutputKind.parse(kind, str(path))
+            kind = OutputKind.parse(kind, path.name)
         return cls(path=path, kind=kind, **options)
 
     @property
