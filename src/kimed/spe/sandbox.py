@@ -117,16 +117,17 @@ def python_paths() -> list[Path]:
 
 
 def code_paths(modules: Iterable[str],
-               fallback_roots: Iterable[str] = ()) -> tuple[list[Path], list[str]]:
+               hint_roots: Iterable[str] = ()) -> tuple[list[Path], list[str]]:
     """Directories (or files) of the top-level packages of ``modules``, and their sys.path roots.
 
-    A module this process cannot import is looked for in ``fallback_roots`` (the roots the
-    submitting host found, for a Dask worker that shares its file system).
+    ``hint_roots`` are the roots the submitting host found (for a Dask worker that shares its
+    file system); they are searched first, then this process's own ``sys.path``.
     """
     paths, roots = [], []
     for module in modules:
         top = module.split(".")[0]
-        spec = importlib.util.find_spec(top) or PathFinder.find_spec(top, list(fallback_roots))
+        spec = PathFinder.find_spec(top, list(hint_roots)) if hint_roots else None
+        spec = spec or importlib.util.find_spec(top)
         if spec is None:
             raise SandboxError(f"cannot find the code of {top!r} to bind into the sandbox")
         locations = list(spec.submodule_search_locations or [])

@@ -43,6 +43,7 @@ class JobRecord:
 
     def __init__(self, job: Job, sandboxed: bool) -> None:
         self.id, self.project, self.pipeline = job.id, job.project, job.pipeline
+        self.output = Path(job.output)
         self.sandboxed = sandboxed
         self.state = JobState.QUEUED
         self.fraction: float | None = None
@@ -104,7 +105,7 @@ class JobRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "project": self.project, "pipeline": self.pipeline,
-                "state": self.state.value, "sandboxed": self.sandboxed,
+                "state": self.state.value, "sandboxed": self.sandboxed, "output": str(self.output),
                 "progress": self.fraction, "message": self.message,
                 "returncode": self.returncode, "submitted": self.submitted,
                 "started": self.started, "ended": self.ended}
