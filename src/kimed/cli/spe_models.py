@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kimed.cli.common import console, err_console, fail
@@ -32,7 +33,7 @@ def _matrix(models_dir: Path | None):
     try:
         return load_assessment(models_dir)
     except (ModelFileError, CatalogueError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(escape(str(exc))) from None
 
 
 def _model(matrix, model_id: str):

@@ -117,8 +117,8 @@ def heatmap_figure(matrix: Matrix, by: str = "requirement") -> Any:
                     frameon=False)
         axes.set_title("Requirement coverage by operating model", fontsize=9)
     else:
-        cmap = ListedColormap(["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"])
-        cmap.set_bad("#d9d9d9")
+        cmap = ListedColormap(["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
+                              ).with_extremes(bad="#d9d9d9")
         image = axes.imshow(values, cmap=cmap, vmin=0, vmax=1, aspect="auto")
         axes.set_yticks(range(len(labels)), labels, fontsize=8)
         for y, row in enumerate(values):
