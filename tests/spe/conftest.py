@@ -9,6 +9,14 @@ from pathlib import Path
 import pytest
 
 from kimed.spe.requirements.external import read_external
+from tests.web.conftest import (  # noqa: F401 (the web fixtures, for test_web.py)
+    client,
+    demo_algorithm_rows,
+    demo_rows,
+    demo_template,
+    portal,
+    portal_url,
+)
 
 DATA = Path(__file__).parents[1] / "data" / "spe"
 

@@ -70,6 +70,8 @@ def read_assessment(source: Path | str, catalogue: Catalogue) -> Assessment:
         mark = getattr(exc, "problem_mark", None)
         raise AssessmentError(f"{name}:{mark.line + 1 if mark else '?'}: malformed YAML: "
                               f"{getattr(exc, 'problem', exc)}") from None
+    except ValueError as exc:  # a timestamp YAML recognises but Python rejects (2025-13-01)
+        raise AssessmentError(f"{name}: invalid date: {exc}") from None
     if not isinstance(data, dict):
         raise AssessmentError(f"{name}: an assessment is a mapping with deployment, date, "
                               "assessor and requirements")
