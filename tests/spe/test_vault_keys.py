@@ -108,3 +108,13 @@ def test_write_master_key_file(tmp_path):
     assert master_key_from_file(path) == key
     with pytest.raises(FileExistsError):
         write_master_key_file(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="changing a file's owner needs root")
+def test_key_file_of_another_user_refused(tmp_path):
+    path = tmp_path / "master.key"
+    _key_file(path, 0o600)
+    os.chown(path, 4242, -1)
+    with pytest.raises(MasterKeyError, match="belongs to uid 4242"):
+        master_key_from_file(path)

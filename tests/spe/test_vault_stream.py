@@ -140,3 +140,48 @@ def test_bad_magic_and_oversized_chunk_header_refused():
     huge[12:16] = (2**31).to_bytes(4, "big")  # a chunk size no reader should allocate
     with pytest.raises(VaultIntegrityError, match="corrupt header"):
         _decrypt(bytes(huge), key)
+
+
+class _Zeros(io.RawIOBase):
+    """A source of ``size`` zero bytes that never holds more than one read in memory."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        self.left -= n
+        return bytes(n)
+
+
+class _Sink(io.RawIOBase):
+    def __init__(self) -> None:
+        self.written = 0
+
+    def write(self, data) -> int:
+        self.written += len(data)
+        return len(data)
+
+
+def test_large_files_stream_in_bounded_memory(tmp_path):
+    import tracemalloc
+
+    size, chunk, key = 16 * 1024 * 1024, 64 * 1024, _key()
+    path = tmp_path / "big.kv"
+    tracemalloc.start()
+    try:
+        with open(path, "wb") as out:
+            encrypt_stream(_Zeros(size), out, data_key=key, key_id=KEY_ID, context=CONTEXT,
+                           chunk_size=chunk)
+        _, peak_encrypt = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        sink = _Sink()
+        with open(path, "rb") as src:
+            for part in decrypt_chunks(src, keys=lambda _id: key, context=CONTEXT):
+                sink.write(part)
+        _, peak_decrypt = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sink.written == size
+    assert path.stat().st_size == HEADER_SIZE + size + (size // chunk) * TAG_SIZE
+    assert peak_encrypt < 1024 * 1024 and peak_decrypt < 1024 * 1024, (peak_encrypt, peak_decrypt)
