@@ -49,7 +49,7 @@ from kimed.spe.permit_contents import (
     check_tools,
 )
 from kimed.spe.projects import get_project
-from kimed.spe.roles import SpeRoleName, get_user, has_role, require_role
+from kimed.spe.roles import SpeRoleName, get_user, has_role, require_role, resolve_actor
 
 COMMITTEE = (SpeRoleName.ACCESS_COMMITTEE,)
 APPLICANTS = (SpeRoleName.PRINCIPAL_INVESTIGATOR,)
@@ -220,8 +220,12 @@ def pending_deletions(session: Session, at: datetime | None = None) -> list[Perm
 
 def record_deletion(session: Session, actor: User | str, permit: Permit | int,
                     details: dict | None = None, at: datetime | None = None) -> Permit:
-    """The vault reports that the permit's data were deleted."""
+    """The vault (actor ``system``), a data holder or an operator reports the data deleted."""
     permit = get_permit(session, permit)
+    actor = resolve_actor(session, actor)
+    if isinstance(actor, User):
+        require_role(session, actor, (SpeRoleName.DATA_HOLDER, SpeRoleName.SPE_OPERATOR),
+                     "actor", "record the deletion of permit data", ART_68)
     if permit.deletion_due_at is None:
         raise SpeError("permit", f"permit {permit.id} is {permit.status}; its data are not due "
                        "for deletion", ART_68)

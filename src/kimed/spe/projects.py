@@ -16,7 +16,7 @@ from kimed.accounts.models import User
 from kimed.spe import audit
 from kimed.spe.errors import NotFound, SpeError
 from kimed.spe.governance_models import Project
-from kimed.spe.roles import SpeRoleName, require_role
+from kimed.spe.roles import SpeRoleName, require_role, resolve_actor
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}[a-z0-9]")
 TITLE_MAX = 300
@@ -48,6 +48,7 @@ def create_project(session: Session, actor: User | str, slug: str, title: str,
     title = (title or "").strip()
     if not title or len(title) > TITLE_MAX:
         raise SpeError("title", f"a project title is 1 to {TITLE_MAX} characters")
+    actor = resolve_actor(session, actor)
     if isinstance(actor, User) and actor.role != "admin":
         require_role(session, actor, CREATORS, "actor", "create SPE projects",
                      "our operating model: projects are opened by operators or investigators")

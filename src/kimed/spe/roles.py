@@ -30,6 +30,8 @@ class SpeRoleName(StrEnum):
     ACCESS_COMMITTEE = "access_committee"
 
 
+TRUSTED_ACTORS = ("cli", "system")
+
 ROLE_HELP = {
     SpeRoleName.DATA_USER: "named in permits; runs jobs on permitted data",
     SpeRoleName.PRINCIPAL_INVESTIGATOR: "applies for permits and amendments; leads a project",
@@ -81,9 +83,26 @@ def require_role(session: Session, user: User | str, roles: tuple[str, ...], fie
     return user
 
 
+def resolve_actor(session: Session, actor: User | str) -> User | str:
+    """An account, or one of TRUSTED_ACTORS when no account has that name.
+
+    ``"cli"`` is someone with shell access to the server (as for `kimed users`), ``"system"``
+    the runtime itself; any other name must be an account, so its roles are checked.
+    """
+    if isinstance(actor, User):
+        return actor
+    found = session.scalar(sa.select(User).where(User.username == actor))
+    if found is not None:
+        return found
+    if actor in TRUSTED_ACTORS:
+        return actor
+    return get_user(session, actor)
+
+
 def _authorise_granter(session: Session, actor: User | str) -> str:
+    actor = resolve_actor(session, actor)
     if not isinstance(actor, User):
-        return audit.actor_name(actor)
+        return actor
     if actor.role == "admin" and actor.is_active:
         return actor.username
     require_role(session, actor, (SpeRoleName.SPE_OPERATOR,), "actor",
@@ -97,7 +116,7 @@ def grant(session: Session, actor: User | str, user: User | str,
     """Give ``user`` the SPE ``role``; audited as ``role.grant``."""
     role = check_role(role)
     user = get_user(session, user)
-    by = _authorise_granter(session, actor)
+    actor = by = _authorise_granter(session, actor)
     if role in roles_of(session, user):
         raise SpeError("role", f"{user.username} already holds {role.value}")
     row = SpeRole(user_id=user.id, role=role.value, granted_by=by)
@@ -116,7 +135,7 @@ def revoke(session: Session, actor: User | str, user: User | str,
     """
     role = check_role(role)
     user = get_user(session, user)
-    _authorise_granter(session, actor)
+    actor = _authorise_granter(session, actor)
     row = session.scalar(sa.select(SpeRole).where(SpeRole.user_id == user.id,
                                                   SpeRole.role == role.value))
     if row is None:
@@ -135,4 +154,4 @@ def list_roles(session: Session, role: str | None = None) -> list[SpeRole]:
 
 
 __all__ = ["EHDS", "ROLE_HELP", "SpeRoleName", "check_role", "get_user", "grant", "has_role",
-           "list_roles", "require_role", "revoke", "roles_of"]
+           "list_roles", "require_role", "resolve_actor", "revoke", "roles_of"]
