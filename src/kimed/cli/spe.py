@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kimed.cli import spe_models, spe_requirements, spe_vault
+from kimed.cli import spe_airlock, spe_models, spe_requirements, spe_vault
 from kimed.cli.common import console, err_console, fail
 from kimed.cli.spe_requirements import SatreOpt, TehdasOpt, catalogue, external
 
@@ -19,6 +19,7 @@ app = typer.Typer(help="The Secure Processing Environment's concept: requirement
 app.add_typer(spe_requirements.app, name="requirements")
 app.add_typer(spe_models.app, name="models")
 app.add_typer(spe_vault.app, name="vault")
+app.add_typer(spe_airlock.app, name="airlock")
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")]
