@@ -183,7 +183,8 @@ def _chart(matrix) -> str | None:
 
     render = getattr(charts, "heatmap_svg", None)
     try:
-        return render(matrix) if render else None
+        svg = render(matrix, by="category") if render else None
+        return svg[svg.find("<svg"):] if svg and "<svg" in svg else None
     except Exception:  # a chart must never stop the document
         return None
 
