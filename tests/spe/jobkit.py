@@ -53,7 +53,7 @@ def dask_cluster():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=3, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         yield cluster
 
 
