@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kimed.cli import spe_airlock, spe_models, spe_requirements, spe_vault
+from kimed.cli import spe_airlock, spe_models, spe_requirements, spe_runtime, spe_vault
 from kimed.cli.common import console, err_console, fail
 from kimed.cli.spe_requirements import SatreOpt, TehdasOpt, catalogue, external
 
@@ -20,6 +20,10 @@ app.add_typer(spe_requirements.app, name="requirements")
 app.add_typer(spe_models.app, name="models")
 app.add_typer(spe_vault.app, name="vault")
 app.add_typer(spe_airlock.app, name="airlock")
+app.add_typer(spe_runtime.roles_app, name="roles")
+app.add_typer(spe_runtime.projects_app, name="projects")
+app.add_typer(spe_runtime.permits_app, name="permits")
+app.add_typer(spe_runtime.audit_app, name="audit")
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")]

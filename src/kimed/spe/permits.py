@@ -296,3 +296,34 @@ def is_permitted(session: Session, user: User | str, project: Project | str,
                           permit.id)
     return _refuse(session, name, slug, dataset_identifier,
                    "; ".join(reasons) or f"project {slug} has no permit")
+
+
+def describe(permit: Permit) -> dict:
+    """The permit as plain JSON-ready data: its Art. 68 contents, state, amendments, history."""
+    iso = lambda moment: moment.isoformat() if moment else None  # noqa: E731
+    return {
+        "id": permit.id, "project": permit.project.slug, "status": permit.status,
+        "version": permit.version, "holder": permit.holder,
+        "principal_investigator": permit.principal_investigator.username,
+        "applicant": permit.applicant.username,
+        "purpose": {"category": permit.purpose_category,
+                    "description": permit.purpose_description},
+        "data_form": permit.data_form, "persons": permit.person_names,
+        "datasets": [{"identifier": d.dataset_identifier, "variables": d.variables}
+                     for d in permit.datasets],
+        "access_start": iso(permit.access_start), "access_end": iso(permit.access_end),
+        "retention_end": iso(permit.retention_end), "spe": permit.spe, "tools": permit.tools,
+        "conditions": permit.conditions,
+        "decided_by": permit.decided_by.username if permit.decided_by else None,
+        "decided_at": iso(permit.decided_at), "decision_note": permit.decision_note,
+        "ended_at": iso(permit.ended_at), "deletion_due_at": iso(permit.deletion_due_at),
+        "deletion_done_at": iso(permit.deletion_done_at),
+        "amendments": [{"id": a.id, "status": a.status, "requested_by": a.requested_by.username,
+                        "requested_at": iso(a.requested_at), "reason": a.reason,
+                        "changes": a.changes, "note": a.note,
+                        "decided_by": a.decided_by.username if a.decided_by else None}
+                       for a in permit.amendments],
+        "events": [{"at": iso(e.at), "actor": e.actor, "event": e.event,
+                    "from": e.from_status, "to": e.to_status, "version": e.version}
+                   for e in permit.events],
+    }
