@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kimed.cli import spe_airlock, spe_models, spe_requirements, spe_runtime, spe_vault
+from kimed.cli import (
+    spe_airlock,
+    spe_jobs,
+    spe_models,
+    spe_requirements,
+    spe_runtime,
+    spe_vault,
+)
 from kimed.cli.common import console, err_console, fail
 from kimed.cli.spe_requirements import SatreOpt, TehdasOpt, catalogue, external
 
@@ -20,6 +27,8 @@ app.add_typer(spe_requirements.app, name="requirements")
 app.add_typer(spe_models.app, name="models")
 app.add_typer(spe_vault.app, name="vault")
 app.add_typer(spe_airlock.app, name="airlock")
+app.command("halt")(spe_jobs.halt)
+app.command("resume")(spe_jobs.resume)
 app.add_typer(spe_runtime.roles_app, name="roles")
 app.add_typer(spe_runtime.projects_app, name="projects")
 app.add_typer(spe_runtime.permits_app, name="permits")
