@@ -197,3 +197,24 @@ def test_dask_executor_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask were not installed
     with pytest.raises(ImportError, match=r"kimed\[spe\]"):
         dask_executor.import_distributed()
+
+
+def test_cli_halt_and_resume_stop_a_running_job(bwrap, test_pipelines, tmp_path, inputs):
+    from typer.testing import CliRunner
+
+    from kimed.cli.main import app
+
+    runner = CliRunner()
+    with LocalExecutor(settings=get_settings()) as ex:
+        record = ex.submit(job(tmp_path, inputs, "test-sleep", {"seconds": 120.0},
+                               project="D"))
+        wait_for(lambda: record.state == JobState.RUNNING, what="the job")
+        start = time.monotonic()
+        result = runner.invoke(app, ["spe", "halt", "D", "--reason", "breach"])
+        assert result.exit_code == 0, result.output
+        assert record.wait(5) == JobState.HALTED
+        assert time.monotonic() - start < 5
+        assert runner.invoke(app, ["spe", "resume", "D"]).exit_code == 0
+        assert runner.invoke(app, ["spe", "resume", "D"]).exit_code == 1
+        assert ex.submit(job(tmp_path, inputs, "row-count", project="D")).wait(60) == \
+            JobState.SUCCEEDED
