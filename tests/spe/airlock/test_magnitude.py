@@ -99,3 +99,16 @@ def test_sidecar_cell_not_in_table_is_an_error(write, appetite):
         results(write("s.csv", SMALL), "magnitude", appetite)
     assert err.value.file == "s.contributions.csv" and err.value.field == "line 3"
     assert "row and column of the table" in err.value.rule
+
+
+def test_margins_count_a_unit_once_across_its_cells(write):
+    from kimed.spe.airlock.contributions import read_contributions
+    from kimed.spe.airlock.outputs import OutputFile
+    from kimed.spe.airlock.tables import read_table
+
+    # unit "big" gives 50 to x/a and 30 to x/b; u1 gives 5 to each. Row total x: big 80, u1 10.
+    write("m.contributions.csv", "row,column,unit,value\nx,a,big,50\nx,a,u1,5\nx,b,big,30\nx,b,u1,5\n")
+    output = OutputFile.of(write("m.csv", "g,a,b,Total\nx,55,35,90\n"), "magnitude")
+    stats = read_contributions(output, read_table(output))
+    total = stats[(0, 2)]
+    assert (total.count, total.total, total.top) == (2, 90, (80, 10))
