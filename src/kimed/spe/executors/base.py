@@ -87,13 +87,16 @@ class JobRecord:
             if self.state == JobState.QUEUED:
                 self.state, self.started = JobState.RUNNING, time.time()
 
-    def finish(self, outcome: Outcome) -> bool:
-        """Record the end once; False when the job had already ended."""
+    def finish(self, outcome: Outcome, started: float | None = None,
+               ended: float | None = None) -> bool:
+        """Record the end once (with the process's own times when the executor knows them);
+        False when the job had already ended."""
         with self._lock:
             if self.state.terminal:
                 return False
             self.state, self.message = outcome.state, outcome.message
-            self.returncode, self.ended = outcome.returncode, time.time()
+            self.returncode, self.ended = outcome.returncode, ended or time.time()
+            self.started = started or self.started
             if outcome.state == JobState.SUCCEEDED:
                 self.fraction = 1.0
         self._done.set()

@@ -57,10 +57,14 @@ def run_on_worker(spec: JobSpec, topic: str) -> dict[str, Any]:
     proc = JobProcess(spec, lambda e: inbox.put(("event", e)), lambda line: inbox.put(("log", line)))
     result: dict[str, Outcome] = {}
 
+    times: dict[str, float] = {}
+
     def wait() -> None:
         try:
+            times["started"] = time.time()
             proc.start()
             result["outcome"] = proc.wait()
+            times["ended"] = time.time()
         except Exception as exc:  # noqa: BLE001 - report, never hang the task
             inbox.put(("log", f"ERROR job could not run: {exc}"))
             result["outcome"] = Outcome(JobState.FAILED, f"could not start: {exc}", None)
@@ -90,7 +94,7 @@ def run_on_worker(spec: JobSpec, topic: str) -> dict[str, Any]:
         forward()
     waiter.join()
     forward()
-    return {"outcome": result["outcome"].to_dict(), "logs": list(logs)}
+    return {"outcome": result["outcome"].to_dict(), "logs": list(logs), **times}
 
 
 class DaskExecutor(Executor):
@@ -131,6 +135,7 @@ class DaskExecutor(Executor):
     def _done(self, record: JobRecord, future: Any) -> None:
         with self._lock:
             self._futures.pop(record.id, None)
+        times: tuple[float | None, float | None] = (None, None)
         if future.cancelled():
             outcome = Outcome(record.stop_requested or JobState.CANCELLED,
                               "stopped before it started", None)
@@ -146,7 +151,8 @@ class DaskExecutor(Executor):
                 out["message"] = {JobState.HALTED: "project halted"}.get(state, out["message"])
             outcome = Outcome(state, out["message"], out["returncode"])
             record.replace_logs(res["logs"])
-        record.finish(outcome)
+            times = (res.get("started"), res.get("ended"))  # the worker's: the process's life
+        record.finish(outcome, *times)
         if record.stop_requested is not None:
             with contextlib.suppress(Exception):  # cleanup only
                 self._distributed.Event(_stop_event_name(record.id), client=self.client).clear()
