@@ -197,12 +197,12 @@ def build_command(*, pipeline_ref: str, inputs: Path, output: Path, limits: Limi
     env = job_env(roots)
     if not sandboxed:
         return Command(prefix + runner, env, str(output), False, preexec)
-    bwrap = shutil.which(policy.bwrap)
-    if bwrap is None:
-        raise SandboxUnavailable(f"bubblewrap not found ({policy.bwrap!r})")
     binds = _minimal([*python_paths(), *code])
     binds = [b for b in binds if not _under(b, Path("/usr"))]
     _check_hidden(binds, policy.hidden)
+    bwrap = shutil.which(policy.bwrap)
+    if bwrap is None:
+        raise SandboxUnavailable(f"bubblewrap not found ({policy.bwrap!r})")
     argv = [bwrap, "--unshare-all", "--unshare-net", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--hostname", "kimed-job", *_system_binds()]
     for b in binds:
