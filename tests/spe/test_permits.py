@@ -99,7 +99,7 @@ def test_adding_a_person_without_amendment_is_refused(spe_db, active_permit):
         amendments.add_person(session, active_permit, "bob")
     assert info.value.field == "persons"
     assert "amendment approved by the access committee" in str(info.value)
-    assert "Art. 68" in str(info.value)
+    assert "Art. 68" in str(info.value) and "KIM-GOV-PRM-007" in str(info.value)
     assert governance_snapshot(spe_db) == before
     with spe_db.session() as session:  # a pending amendment is not enough either
         pending = amendments.request_amendment(session, "pia", active_permit,
@@ -205,7 +205,8 @@ def test_taking_the_role_away_ends_access(spe_db, active_permit):
     ({"purpose_category": "marketing"}, "purpose_category", "Art. 53(1)"),
     ({"purpose_description": "research"}, "purpose_description", "Art. 68"),
     ({"data_form": "raw"}, "data_form", "Art. 66"),
-    ({"retention_end": T0 + 10 * DAY}, "retention_end", "Art. 68"),
+    ({"retention_end": T0 + 10 * DAY}, "retention_end", "KIM-GOV-RET-003"),
+    ({"retention_end": T0 + 365 * DAY + 200 * DAY}, "retention_end", "six months"),
     ({"access_end": T0 - DAY}, "access_end", "Art. 68"),
     ({"access_end": T0 + timedelta(days=365 * 11)}, "access_end", "10 years"),
     ({"datasets": []}, "datasets", "Art. 68"),

@@ -49,6 +49,8 @@ def test_only_operators_and_admins_grant(spe_db, people):
         session.add(admin)
         session.flush()
         roles.grant(session, admin, "eve", "data_holder")
+        with pytest.raises(Forbidden, match="olga may not grant roles to themselves"):
+            roles.grant(session, "olga", "olga", "access_committee")
         assert roles.has_role(session, "eve", "data_holder")
         assert not roles.has_role(session, "eve", "data_user", "access_committee")
 

@@ -29,6 +29,7 @@ from kimed.spe.permit_contents import (
 from kimed.spe.permits import (
     APPLICANTS,
     CONFLICT_RULE,
+    REASONED,
     check_person,
     expire_due,
     get_permit,
@@ -137,7 +138,7 @@ def decide_amendment(session: Session, actor: User | str, amendment: PermitAmend
     if amendment.status != "pending":
         raise SpeError("amendment", f"amendment {amendment.id} was {amendment.status} already")
     _granting(session, permit, at)
-    note = check_text("note", note, 5000, required=not approve)
+    note = check_text("note", note, 5000, REASONED, required=not approve)
     now = at or utcnow()
     if approve:  # the permit may have changed since the request: check again
         changes = _check_changes(session, permit, amendment.changes)
@@ -176,7 +177,8 @@ def _approved_for(permit: Permit, amendment: PermitAmendment | None, key: str,
     if (amendment is None or amendment.status != "approved" or amendment.permit_id != permit.id
             or value not in listed):
         raise SpeError(field, f"adding {value} to permit {permit.id} {NEEDS_AMENDMENT} that "
-                       f"lists it", f"{ART_68} (the permit names its persons and datasets)")
+                       f"lists it", f"{ART_68}; KIM-GOV-PRM-007 (changes only through an "
+                       "approved amendment)")
 
 
 def add_person(session: Session, permit: Permit | int, user: User | str,

@@ -69,7 +69,7 @@ class AuditImmutable(SpeError):
     def __init__(self, operation: str) -> None:
         super().__init__("audit", f"entries are append-only; {operation} is refused "
                          f"(kept at least {RETENTION_MIN_DAYS} days)",
-                         "EHDS Art. 73 (logging of access and processing)")
+                         "EHDS Art. 73(1); KIM-TEC-LOG-003 (tamper-evident, kept >= 1 year)")
 
 
 @sa.event.listens_for(AuditEntry, "before_update")

@@ -18,6 +18,9 @@ from kimed.spe.errors import EHDS, SpeError
 ART_53 = f"{EHDS} Art. 53(1)"
 ART_66 = f"{EHDS} Art. 66"
 ART_68 = f"{EHDS} Art. 68"
+PRM_004 = f"{ART_68}; KIM-GOV-PRM-004 (permit content the SPE can enforce)"
+RET_003 = f"{ART_68}; KIM-GOV-RET-003 (deletion at most six months after the permit ends)"
+MAX_RETENTION_AFTER_END = timedelta(days=183)
 MAX_PERMIT_YEARS = 10
 IDENTIFIER_MAX = 512
 VARIABLE_MAX = 200
@@ -120,7 +123,10 @@ def check_period(start: datetime, end: datetime,
                        f"{ART_68} (duration)")
     if retention_end < end:
         raise SpeError("retention_end", f"{retention_end.date()} must not be before access_end "
-                       f"{end.date()}: data are deleted after access ends, not before", ART_68)
+                       f"{end.date()}: data are deleted after access ends, not before", RET_003)
+    if retention_end > end + MAX_RETENTION_AFTER_END:
+        raise SpeError("retention_end", f"{retention_end.date()} is more than six months "
+                       f"after access_end {end.date()}", RET_003)
     return start, end, retention_end
 
 
@@ -162,7 +168,7 @@ def check_datasets(datasets: Iterable[DatasetScope | str | Mapping],
             raise SpeError("datasets", f"{identifier} is listed twice")
         out[identifier] = DatasetScope(identifier, check_variables(identifier, variables))
     if required and not out:
-        raise SpeError("datasets", "a permit covers at least one dataset", ART_68)
+        raise SpeError("datasets", "a permit covers at least one dataset", PRM_004)
     return list(out.values())
 
 

@@ -54,6 +54,7 @@ from kimed.spe.roles import SpeRoleName, get_user, has_role, require_role, resol
 COMMITTEE = (SpeRoleName.ACCESS_COMMITTEE,)
 APPLICANTS = (SpeRoleName.PRINCIPAL_INVESTIGATOR,)
 PERSON_ROLES = (SpeRoleName.DATA_USER, SpeRoleName.PRINCIPAL_INVESTIGATOR)
+REASONED = "KIM-GOV-PRM-009 (reasoned decisions)"
 CONFLICT_RULE = "our rule: nobody decides on a permit they applied for, lead or are named in"
 
 
@@ -107,7 +108,8 @@ def apply(session: Session, actor: User | str, project: Project | str, *, holder
                              ART_68)
     project = get_project(session, project)
     pi = require_role(session, principal_investigator or applicant, APPLICANTS,
-                      "principal_investigator", "be principal investigator of a permit", ART_68)
+                      "principal_investigator", "be principal investigator of a permit",
+                      f"{ART_68}; KIM-ORG-ROL-010")
     category, description = check_purpose(purpose_category, purpose_description)
     form = check_data_form(data_form)
     start, end, retention = check_period(access_start, access_end, retention_end)
@@ -139,7 +141,8 @@ def apply(session: Session, actor: User | str, project: Project | str, *, holder
 def require_committee(session: Session, actor: User | str, permit: Permit, purpose: str) -> User:
     """The deciding committee member, who must not be party to ``permit``."""
     member = require_role(session, actor, COMMITTEE, "actor", purpose,
-                          f"{ART_68} (permits are issued by the health data access body)")
+                          f"{ART_68} (permits are issued by the health data access body); "
+                          "KIM-GOV-PRM-001")
     party = {permit.applicant_id, permit.principal_investigator_id,
              *(p.user_id for p in permit.persons)}
     if member.id in party:
@@ -156,7 +159,7 @@ def decide(session: Session, actor: User | str, permit: Permit | int, approve: b
     if permit.status != Status.APPLICATION:
         raise SpeError("status", f"permit {permit.id} is {permit.status}; only an application "
                        "is decided (use an amendment to change a granted permit)", ART_68)
-    note = check_text("note", note, 5000, required=not approve)
+    note = check_text("note", note, 5000, REASONED, required=not approve)
     now = at or utcnow()
     if approve and permit.access_end <= now:
         raise SpeError("access_end", f"the access period ended on {permit.access_end.date()}; "
@@ -177,8 +180,8 @@ def revoke(session: Session, actor: User | str, permit: Permit | int, reason: st
     expire_due(session, at=now, project=permit.project)
     if permit.status not in GRANTING:
         raise SpeError("status", f"permit {permit.id} is {permit.status}; only an active or "
-                       "amended permit can be revoked", f"{ART_68}; EHDS Art. 63")
-    reason = check_text("reason", reason, 5000, "EHDS Art. 63 (revocation states its reasons)")
+                       "amended permit can be revoked", f"{ART_68}; KIM-GOV-RET-002")
+    reason = check_text("reason", reason, 5000, REASONED)
     before = permit.status
     permit.status, permit.ended_at, permit.deletion_due_at = Status.REVOKED.value, now, now
     log_event(session, permit, member, "revoke", before,

@@ -117,6 +117,9 @@ def grant(session: Session, actor: User | str, user: User | str,
     role = check_role(role)
     user = get_user(session, user)
     actor = by = _authorise_granter(session, actor)
+    if by == user.username:
+        raise Forbidden("actor", f"{by} may not grant roles to themselves",
+                        "KIM-ORG-ROL-003 (separation of duties)")
     if role in roles_of(session, user):
         raise SpeError("role", f"{user.username} already holds {role.value}")
     row = SpeRole(user_id=user.id, role=role.value, granted_by=by)
