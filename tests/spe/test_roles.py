@@ -79,3 +79,30 @@ def test_projects_need_an_operator_or_investigator(spe_db, people):
             projects.get_project(session, "nope")
         assert [p.slug for p in projects.list_projects(session)] == ["p-one"]
         assert audit.entries(session, action="project.create")[0].object == "project:p-one"
+
+
+def test_migration_0007_matches_the_models(spe_db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import kimed.spe.audit  # noqa: F401  (registers spe_audit)
+    import kimed.spe.governance_models  # noqa: F401
+    from kimed.db import Base
+
+    def names(diff) -> set[str]:
+        out = set()
+        for item in diff if isinstance(diff, list) else [diff]:
+            for part in item[1:]:
+                table = getattr(part, "table", None)
+                for name in (getattr(part, "name", None), getattr(table, "name", None),
+                             part if isinstance(part, str) else None):
+                    if isinstance(name, str) and name.startswith("spe_"):
+                        out.add(name)
+        return out
+
+    with spe_db.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    ours = {"spe_roles", "spe_projects", "spe_permits", "spe_permit_persons",
+            "spe_permit_datasets", "spe_permit_amendments", "spe_permit_events", "spe_audit"}
+    assert ours <= set(Base.metadata.tables)
+    assert [d for d in diffs if names(d) & ours] == []
