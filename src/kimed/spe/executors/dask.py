@@ -133,6 +133,13 @@ class DaskExecutor(Executor):
             record.log(line)
 
     def _done(self, record: JobRecord, future: Any) -> None:
+        try:
+            self._record_end(record, future)
+        except Exception as exc:  # noqa: BLE001 - a record must end, or wait() would hang
+            record.finish(Outcome(JobState.FAILED, f"could not read the job's result: {exc!r}",
+                                  None))
+
+    def _record_end(self, record: JobRecord, future: Any) -> None:
         with self._lock:
             self._futures.pop(record.id, None)
         times: tuple[float | None, float | None] = (None, None)
