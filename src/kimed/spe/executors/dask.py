@@ -86,11 +86,10 @@ def run_on_worker(spec: JobSpec, topic: str) -> dict[str, Any]:
     worker.log_event(topic, {"job": spec.job_id, "events": [{"event": "start"}], "logs": []})
     stopping = False
     while waiter.is_alive():
-        if not stopping and stop.wait(timeout=POLL_SECONDS):
+        waiter.join(POLL_SECONDS)  # returns as soon as the job ends
+        if waiter.is_alive() and not stopping and stop.is_set():
             stopping = True
             proc.stop(JobState.CANCELLED)  # the client knows whether it was a cancel or a halt
-        elif stopping:
-            time.sleep(POLL_SECONDS)
         forward()
     waiter.join()
     forward()
