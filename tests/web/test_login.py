@@ -168,3 +168,31 @@ def test_throttle_window_and_address_limit():
     ("//evil.example", "/"), ("/\\evil", "/"), (None, "/"), ("relative", "/")])
 def test_next_stays_on_this_site(target, expected):
     assert safe_next(target) == expected
+
+
+def _audit(url: str) -> list[tuple[str, str, str]]:
+    from kimed.spe import audit
+    from kimed.spe.audit import AuditEntry
+
+    database = Database(url)
+    with database.session() as session:
+        rows = [(e.actor, e.action, e.object) for e in session.scalars(
+            sa.select(AuditEntry).order_by(AuditEntry.seq))]
+        assert audit.verify(session).ok
+    database.dispose()
+    return rows
+
+
+def test_logins_logouts_and_failures_go_to_the_audit_log(portal, users):
+    before = len(_audit(users.url))
+    browser = new_client(portal)
+    login(browser, "reader")
+    token = csrf_of(browser.get("/").text)
+    assert browser.post("/logout", data={"csrf_token": token},
+                        follow_redirects=False).status_code == 303
+    login(new_client(portal), "reader", "not the password at all")
+    entries = _audit(users.url)[before:]
+    actions = [action for _actor, action, _object in entries]
+    assert actions == ["login", "logout", "login.failed"]
+    assert entries[0][0] == entries[1][0] != "system"
+    assert entries[2] == ("system", "login.failed", "reader")

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kimed.accounts import service
 from kimed.accounts.tokens import DEFAULT_SESSION_LIFETIME
+from kimed.spe import audit
 from kimed.web.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -58,10 +59,13 @@ def login(request: Request, form: CsrfFormDep, session: SessionDep, render: Rend
     user = service.authenticate(session, username, password)
     if user is None:
         throttle.failed(username, address)
+        audit.record(session, "system", "login.failed", username[:128],
+                     {"via": "web", "address": address})
         return _login_page(request, render, next_url, username,
                            error="login.failed", status_code=401)
     throttle.succeeded(username)
     key, _row = service.open_web_session(session, user)
+    audit.record(session, user, "login", details={"via": "web", "address": address})
     session.commit()  # before the redirect: the next request must see the session
     response = RedirectResponse(next_url, status_code=303)
     set_cookie(response, request, SESSION_COOKIE, key,
@@ -71,10 +75,12 @@ def login(request: Request, form: CsrfFormDep, session: SessionDep, render: Rend
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request, form: CsrfFormDep, session: SessionDep) -> Response:
+def logout(request: Request, form: CsrfFormDep, session: SessionDep,
+           user: OptionalUser) -> Response:
     key = request.cookies.get(SESSION_COOKIE)
     if key:
-        service.close_web_session(session, key)
+        if service.close_web_session(session, key) and user is not None:
+            audit.record(session, user, "logout", details={"via": "web"})
         session.commit()  # before the redirect, like login
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
