@@ -1,5 +1,5 @@
 """`kimed spe ...`: the SPE concept (requirements, crosswalk, self-assessment, conformance,
-concept document). See docs/spe-requirements.md."""
+concept document; docs/spe-requirements.md) and the runtime's command groups (docs/spe-runtime.md)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from kimed.cli import (
 from kimed.cli.common import console, err_console, fail
 from kimed.cli.spe_requirements import SatreOpt, TehdasOpt, catalogue, external
 
-app = typer.Typer(help="The Secure Processing Environment's concept: requirements catalogue, "
-                  "crosswalk, self-assessment and traceability.", no_args_is_help=True)
+app = typer.Typer(help="The Secure Processing Environment: its concept (requirements catalogue, "
+                  "crosswalk, self-assessment, traceability) and its runtime (roles, projects, "
+                  "permits, vault, jobs, airlock and outputs, audit).", no_args_is_help=True)
 app.add_typer(spe_requirements.app, name="requirements")
 app.add_typer(spe_models.app, name="models")
 app.add_typer(spe_vault.app, name="vault")
@@ -33,6 +34,9 @@ app.add_typer(spe_runtime.roles_app, name="roles")
 app.add_typer(spe_runtime.projects_app, name="projects")
 app.add_typer(spe_runtime.permits_app, name="permits")
 app.add_typer(spe_runtime.audit_app, name="audit")
+app.add_typer(spe_jobs.jobs_app, name="jobs")
+app.add_typer(spe_jobs.outputs_app, name="outputs")
+app.command("purge")(spe_jobs.purge)
 
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")]
