@@ -151,6 +151,7 @@ def catalog(request: Request, session: SessionDep, page: str | None = None,
         if scores:
             graph = with_measurements(graph, score_rows(
                 rows, checker_for(request.app.state.settings, fetch=False)))
+            graph.bind("hydra", HYDRA)  # the merged graph has its own prefixes
         body = serialize(graph, fmt)
         with _CACHE_LOCK:
             cache[key] = body
