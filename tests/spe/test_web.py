@@ -77,3 +77,25 @@ def test_operating_models_page(client):
 
 def test_nav_links_to_spe(client):
     assert 'href="/spe/requirements"' in client.get("/").text
+
+
+def test_concept_document_pages(client, cat):
+    page = client.get("/spe/concept")
+    assert page.status_code == 200
+    html = page.text
+    assert 'href="/spe/concept.md"' in html and 'class="table"' in html  # site layout
+    assert all(f'id="{r.id}"' in html for r in cat.requirements)  # every requirement, anchored
+    assert f"version {cat.info.version}" in html and '<h2 id="runtime">' in html
+    traced = next(r for r in cat.requirements if r.implementation.tests)
+    assert traced.implementation.tests[0].split("::")[1] in html
+    assert 'href="/spe/concept"' in client.get("/spe/requirements").text  # in the SPE nav
+    assert "Konzeptdokument" in client.get("/spe/concept", params={"lang": "de"}).text
+    md = client.get("/spe/concept.md")
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "attachment" in md.headers["content-disposition"]
+    assert md.text.startswith("# KIMed Secure Processing Environment: the concept")
+    assert all(f'<a id="{r.id}"></a>' in md.text for r in cat.requirements)
+    standalone = client.get("/spe/concept.html").text
+    assert standalone.startswith("<!doctype html>") and "@media print" in standalone
+    chapters = [line for line in md.text.splitlines() if line.startswith("## ")]
+    assert len(chapters) > 5 and all(c[3:] in standalone and c[3:] in html for c in chapters)

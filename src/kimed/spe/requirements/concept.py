@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import re
 from collections import Counter
 from functools import cache
 
@@ -20,6 +21,7 @@ from kimed.spe.requirements.document import Bullets, Document, Raw, Table
 from kimed.spe.requirements.loader import data_dir
 from kimed.spe.requirements.schema import CATEGORIES, FIVE_SAFES, LEVELS, Catalogue
 
+REQ_ID = re.compile(r"\bKIM-[A-Z]{3}-[A-Z]{3}-\d{3}\b")
 AREA_TITLES = {"technical": "Technical requirements", "regulatory": "Regulatory requirements",
                "organisational": "Organisational requirements",
                "governance": "Governance and operation"}
@@ -35,11 +37,26 @@ def title_of(slug: str) -> str:
     return texts()["titles"].get(slug, slug.replace("-", " ").capitalize())
 
 
+PARTY_NAMES = {"data_holder": "Data holder", "spe_operator": "SPE operator",
+               "data_user": "Data user", "hdab": "Health data access body (HDAB)"}
+STATUS_WORDS = {"implemented": "implemented", "partial": "partly implemented",
+                "planned": "planned", "organisational": "organisational (not software)"}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _sources(req) -> str:
     s = req.sources
     parts = [*s.legal, *(f"SATRE {x}" for x in s.satre), *(f"TEHDAS2 {x}" for x in s.tehdas2),
              *s.standards]
     return "; ".join(parts)
+
+
+def _link_ids(text: str, known: set[str]) -> str:
+    """Requirement ids in running text become links to their place in the document."""
+    return REQ_ID.sub(lambda m: f"[{m[0]}](#{m[0]})" if m[0] in known else m[0], text)
 
 
 def _intro(doc: Document, catalogue: Catalogue) -> None:
@@ -60,16 +77,35 @@ def _intro(doc: Document, catalogue: Catalogue) -> None:
 def _five_safes(doc: Document, catalogue: Catalogue) -> None:
     t = texts()
     doc.heading(2, "2 The Five Safes and the parties", "five-safes")
-    doc.para("Every requirement names the Five Safes dimensions it protects. The framework "
-             "asks five questions about any use of sensitive data; an SPE answers all five.")
+    doc.para(t["five_safes_intro"])
     counts = Counter(s for r in catalogue.requirements for s in r.five_safes)
     doc.blocks.append(Table(["Dimension", "Meaning", "Requirements"],
                             [[f"Safe {d}", t["five_safes"][d], str(counts[d])]
                              for d in FIVE_SAFES]))
-    doc.para("Every requirement also names the parties it binds:")
+    doc.para("Every requirement also names the parties it binds; many bind more than one.")
     parties = Counter(p for r in catalogue.requirements for p in r.applies_to)
-    doc.blocks.append(Bullets([f"{p.replace('_', ' ').replace('hdab', 'HDAB')}: {why} "
-                               f"({parties[p]} requirements)" for p, why in t["parties"].items()]))
+    doc.blocks.append(Table(["Party", "Who that is", "Requirements"],
+                            [[PARTY_NAMES.get(p, p), why, str(parties[p])]
+                             for p, why in t["parties"].items()]))
+
+
+def _levels(reqs) -> str:
+    counts = Counter(r.level for r in reqs)
+    return ", ".join(f"{counts[lv]} {lv}" for lv in LEVELS if counts[lv])
+
+
+def _requirement(doc: Document, r) -> None:
+    """One requirement as a short block: heading with its id as anchor, statement, why, facts."""
+    doc.heading(4, f"{r.id} {r.title}", r.id)
+    doc.para(r.statement)
+    doc.para(f"*Why:* {r.rationale}")
+    facts = [f"Five Safes: {', '.join(r.five_safes)}",
+             f"Binds: {', '.join(PARTY_NAMES.get(p, p) for p in r.applies_to)}",
+             f"Sources: {_sources(r)}",
+             f"Verification ({r.verification.method.replace('-', ' ')}): {r.verification.how}",
+             f"KIMed runtime: {STATUS_WORDS[r.implementation.status]}"
+             + (" (see [chapter on the runtime](#runtime))" if r.implementation.tests else "")]
+    doc.blocks.append(Bullets(facts))
 
 
 def _areas(doc: Document, catalogue: Catalogue) -> None:
@@ -83,36 +119,40 @@ def _areas(doc: Document, catalogue: Catalogue) -> None:
         for index, cat in enumerate(cats, 1):
             reqs = catalogue.filter(area=area, category=cat)
             doc.heading(3, f"{number}.{index} {title_of(cat)}", f"{area}-{cat}")
-            doc.para(f"{t['categories'].get(cat, '')} {len(reqs)} requirement(s): "
-                     f"{sum(r.level == 'MUST' for r in reqs)} MUST, "
-                     f"{sum(r.level == 'SHOULD' for r in reqs)} SHOULD, "
-                     f"{sum(r.level == 'MAY' for r in reqs)} MAY.")
-            doc.blocks.append(Table(
-                ["ID", "Level", "Requirement", "Why", "Five Safes", "Sources", "Verification"],
-                [[r.id, r.level, f"{r.title}: {r.statement}", r.rationale,
-                  ", ".join(r.five_safes), _sources(r),
-                  f"{r.verification.method}: {r.verification.how}"] for r in reqs]))
+            doc.para(f"{t['categories'].get(cat, '')} "
+                     f"{_count(len(reqs), 'requirement')}: {_levels(reqs)}.")
+            doc.blocks.append(Table(["ID", "Level", "Requirement"],
+                                    [[f"[{r.id}](#{r.id})", r.level, r.title] for r in reqs]))
+            for r in reqs:
+                _requirement(doc, r)
+
+
+def _tests(paths: list[str]) -> str:
+    """Test node ids grouped by file: ``test_permits.py: a, b; test_audit.py: c``."""
+    by_file: dict[str, list[str]] = {}
+    for node in paths:
+        file, _, name = node.partition("::")
+        by_file.setdefault(file.rsplit("/", 1)[-1], []).append(name)
+    return "; ".join(f"{file}: {', '.join(names)}" for file, names in by_file.items())
 
 
 def _runtime(doc: Document, catalogue: Catalogue, number: int) -> None:
     doc.heading(2, f"{number} What the KIMed runtime implements", "runtime")
     status = Counter(r.implementation.status for r in catalogue.requirements)
-    doc.para("The KIMed software implements some requirements itself; automated tests prove "
-             "each of those, and `kimed spe conformance` reports their latest results. "
-             + ", ".join(f"{status[s]} {s}" for s in ("implemented", "partial", "planned",
-                                                     "organisational")) + ".")
+    doc.para(texts()["runtime"])
+    doc.para("Today: " + ", ".join(f"{status[s]} {s}" for s in ("implemented", "partial",
+                                                                "planned", "organisational"))
+             + ".")
     done = [r for r in catalogue.requirements if r.implementation.tests]
     if done:
-        doc.blocks.append(Table(["ID", "Status", "Tests"],
-                                [[r.id, r.implementation.status, ", ".join(r.implementation.tests)]
-                                 for r in done]))
+        doc.blocks.append(Table(["Requirement", "Status", "Proved by (test file: tests)"],
+                                [[f"[{r.id}](#{r.id}) {r.title}", r.implementation.status,
+                                  _tests(r.implementation.tests)] for r in done]))
 
 
 def _crosswalk(doc: Document, catalogue: Catalogue, cov: Coverage, number: int) -> None:
     doc.heading(2, f"{number} Crosswalk to SATRE and TEHDAS2", "crosswalk")
-    doc.para("Each binding statement of SATRE v2 (Mandatory) and of the TEHDAS2 draft SPE "
-             "requirements (MUST, MUST NOT) is covered by at least one requirement here, or "
-             "deliberately left out with a reason. External statements are cited by id only.")
+    doc.para(texts()["crosswalk"])
     rows = []
     for framework, tot in cov.totals().items():
         if tot["statements"]:
@@ -154,12 +194,16 @@ def _operating_models(doc: Document, matrix, number: int) -> None:
     doc.heading(2, f"{number} Operating models compared", "operating-models")
     doc.para("Each operating model rates every requirement as supports, partial, not or n.a., "
              "with a justification. The score is the share of applicable requirements met "
-             "(partial counts half); cost, effort and legal risk run from 1 (low) to 5 (high).")
+             "(partial counts half); cost, effort and legal risk run from 1 (low) to 5 (high). "
+             "MUST gaps counts the MUST requirements a model does not fully support. A variant "
+             "differs from the model it is based on only in how people work in it.")
+    names = {m.id: m.name.en for m in matrix.models}
     rows = []
     for model in matrix.models:
         cov = matrix.coverage[model.id]
         must = cov.by_level.get("MUST")
-        rows.append([model.name.en, model.variant_of or "", _pct(cov.overall), _pct(must),
+        variant_of = names.get(model.variant_of, model.variant_of or "")
+        rows.append([model.name.en, variant_of, _pct(cov.overall), _pct(must),
                      str(model.dimensions.cost), str(model.dimensions.effort),
                      str(model.dimensions.legal_risk),
                      str(sum(len(v) for v in matrix.gaps(model.id).values()))])
@@ -167,12 +211,14 @@ def _operating_models(doc: Document, matrix, number: int) -> None:
                              "Legal risk", "MUST gaps"], rows))
     scenarios = list(dict.fromkeys(s for m in matrix.models for s in m.scenarios))
     doc.heading(3, "Fit for the demonstrator scenarios", "scenario-fit")
-    doc.blocks.append(Table(["Model", *scenarios],
+    titles = texts().get("scenarios", {})
+    doc.blocks.append(Table(["Model", *(titles.get(s, s) for s in scenarios)],
                             [[m.name.en, *(m.scenarios[s].fit if s in m.scenarios else ""
                                            for s in scenarios)] for m in matrix.models]))
     chart = _chart(matrix)
     if chart:
-        doc.blocks.append(Raw(chart))
+        doc.blocks.append(Raw(chart, "*The heatmap of coverage per category is in the HTML "
+                                     "version of this document.*"))
 
 
 def _chart(matrix) -> str | None:
@@ -193,7 +239,7 @@ def _legal(doc: Document, catalogue: Catalogue, number: int) -> None:
     doc.heading(2, f"{number} Legal sources", "legal-sources")
     cited = Counter(ref.split(" ")[0] for r in catalogue.requirements for ref in r.sources.legal)
     doc.blocks.append(Table(["Act", "Title", "Cited by"],
-                            [[a.id, f"[{a.title}]({a.url})", f"{cited[a.id]} requirement(s)"]
+                            [[a.id, f"[{a.title}]({a.url})", _count(cited[a.id], "requirement")]
                              for a in catalogue.acts.values()]))
 
 
@@ -216,7 +262,9 @@ def build(catalogue: Catalogue, coverage: Coverage | None = None, matrix=None,
         number += 1
         _operating_models(doc, matrix, number)
     _legal(doc, catalogue, number + 1)
-    doc.heading(2, "Changes", "changes")
-    doc.blocks.append(Bullets([f"{c.version} ({c.date}): {' '.join(c.changes)}"
-                               for c in info.changelog]))
+    doc.heading(2, f"{number + 2} Changes to the catalogue", "changes")
+    known = {r.id for r in catalogue.requirements}
+    for change in info.changelog:
+        doc.para(f"**Version {change.version}** ({change.date})")
+        doc.blocks.append(Bullets([_link_ids(text, known) for text in change.changes]))
     return doc

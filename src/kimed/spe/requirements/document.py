@@ -1,7 +1,8 @@
 """A small document model rendered to Markdown and to standalone, print-friendly HTML.
 
 Blocks: headings (with anchors), paragraphs, bullet lists and tables. Inline text may hold
-``[label](url)`` links; everything else is escaped. Used by the concept document.
+``[label](url)`` links, ``**strong**``, ``*emphasis*`` and ```code```; everything else is
+escaped. Used by the concept document.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+INLINE = [(re.compile(r"\*\*([^*]+)\*\*"), "strong"), (re.compile(r"\*([^*\s][^*]*)\*"), "em"),
+          (re.compile(r"`([^`]+)`"), "code")]
 
 
 @dataclass
@@ -60,13 +63,21 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= 3]
 
 
+def _plain_html(text: str) -> str:
+    """Escaped text with the little Markdown we write: **strong**, *emphasis* and `code`."""
+    text = html.escape(text)
+    for pattern, tag in INLINE:
+        text = pattern.sub(rf"<{tag}>\1</{tag}>", text)
+    return text
+
+
 def _inline_html(text: str) -> str:
     out, last = [], 0
     for match in LINK.finditer(text):
-        out.append(html.escape(text[last:match.start()]))
+        out.append(_plain_html(text[last:match.start()]))
         out.append(f'<a href="{html.escape(match[2])}">{html.escape(match[1])}</a>')
         last = match.end()
-    out.append(html.escape(text[last:]))
+    out.append(_plain_html(text[last:]))
     return "".join(out)
 
 
@@ -115,9 +126,12 @@ a{color:inherit;text-decoration:none}}
 """
 
 
-def to_html(doc: Document, lang: str = "en") -> str:
+def to_html_body(doc: Document, table_class: str = "") -> str:
+    """The table of contents and the blocks as HTML, without the page around them (the web
+    page puts this inside the site layout; ``table_class`` styles its tables there)."""
     toc = "\n".join(f'<li style="margin-left:{h.level - 2}rem"><a href="#{h.anchor}">'
                     f"{html.escape(h.text)}</a></li>" for h in doc.toc())
+    table_attr = f' class="{html.escape(table_class)}"' if table_class else ""
     body = []
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -132,13 +146,19 @@ def to_html(doc: Document, lang: str = "en") -> str:
             head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
             rows = "".join("<tr>" + "".join(f"<td>{_inline_html(c)}</td>" for c in row) + "</tr>"
                            for row in block.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            body.append(f"<table{table_attr}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+                        "</table>")
         elif isinstance(block, Raw):
             body.append(f"<figure>{block.html}</figure>")
+    return (f'<nav class="toc" aria-label="Contents"><h2 id="contents">Contents</h2><ul>{toc}'
+            f"</ul></nav>\n" + "\n".join(body))
+
+
+def to_html(doc: Document, lang: str = "en") -> str:
+    """A standalone HTML page with print-friendly CSS."""
     subtitle = f'<p class="subtitle">{html.escape(doc.subtitle)}</p>' if doc.subtitle else ""
     return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(doc.title)}</title><style>{CSS}</style></head>\n<body>"
             f"<h1>{html.escape(doc.title)}</h1>{subtitle}\n"
-            f'<nav class="toc" aria-label="Contents"><h2 id="contents">Contents</h2><ul>{toc}'
-            f"</ul></nav>\n" + "\n".join(body) + "\n</body></html>\n")
+            + to_html_body(doc) + "\n</body></html>\n")

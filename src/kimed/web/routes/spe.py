@@ -1,6 +1,8 @@
 """The SPE concept pages: ``/spe/requirements`` (browse and filter), ``/spe/requirements/{id}``,
-``/spe/crosswalk``, ``/spe/assessment`` (a configured or uploaded self-assessment) and
-``/spe/operating-models``. See docs/spe-requirements.md."""
+``/spe/crosswalk``, ``/spe/assessment`` (a configured or uploaded self-assessment),
+``/spe/operating-models`` and the concept document (``/spe/concept`` in the site layout,
+``/spe/concept.html`` standalone as ``kimed spe concept`` writes it, ``/spe/concept.md``).
+See docs/spe-requirements.md."""
 
 from __future__ import annotations
 
@@ -113,3 +115,39 @@ def operating_models_page(request: Request, render: RenderDep, lang: LangDep) ->
     if matrix is None:
         matrix = request.app.state.spe_matrix = operating_models()
     return render("spe_operating_models.html", {"matrix": matrix, "catalogue": catalogue(request)})
+
+
+def _concept(request: Request):
+    """The concept document from the same inputs as ``kimed spe concept``, built once per app."""
+    doc = getattr(request.app.state, "spe_concept", None)
+    if doc is None:
+        from kimed.spe.requirements.concept import build, operating_models
+
+        matrix = getattr(request.app.state, "spe_matrix", None)
+        if matrix is None:
+            matrix = request.app.state.spe_matrix = operating_models()
+        doc = request.app.state.spe_concept = build(catalogue(request), coverage(request), matrix)
+    return doc
+
+
+@router.get("/spe/concept", response_class=HTMLResponse, name="spe_concept")
+def concept_page(request: Request, render: RenderDep) -> HTMLResponse:
+    from kimed.spe.requirements.document import to_html_body
+
+    doc = _concept(request)
+    return render("spe_concept.html", {"doc": doc, "body": to_html_body(doc, "table")})
+
+
+@router.get("/spe/concept.html", response_class=HTMLResponse, name="spe_concept_html")
+def concept_standalone(request: Request) -> HTMLResponse:
+    from kimed.spe.requirements.document import to_html
+
+    return HTMLResponse(to_html(_concept(request)))
+
+
+@router.get("/spe/concept.md", name="spe_concept_md")
+def concept_markdown(request: Request) -> Response:
+    from kimed.spe.requirements.document import to_markdown
+
+    return Response(to_markdown(_concept(request)), media_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="kimed-spe-concept.md"'})
