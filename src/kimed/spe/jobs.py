@@ -75,16 +75,20 @@ class _Live:
 
 
 _LIVE: dict[str, _Live] = {}
-_DEFAULT: list[Any] = []
+_DEFAULT: dict[int, Any] = {}
 
 
 def default_executor() -> Any:
-    """The executor the settings select (created on first use, then shared by this process)."""
-    if not _DEFAULT:
-        from kimed.spe.executors import get_executor
+    """The executor the current settings select (created on first use, then shared by this
+    process while the settings stay the same)."""
+    from kimed.settings import get_settings
+    from kimed.spe.executors import get_executor
 
-        _DEFAULT.append(get_executor())
-    return _DEFAULT[0]
+    settings = get_settings()
+    if id(settings) not in _DEFAULT:
+        _DEFAULT.clear()
+        _DEFAULT[id(settings)] = get_executor(settings)
+    return _DEFAULT[id(settings)]
 
 
 def executor_name(executor: Any) -> str:
