@@ -173,7 +173,7 @@ def test_registry_reads_entry_points_lazily(tmp_path, monkeypatch):
     assert reg._entry_points_read is False and "kimed_plugin_demo" not in sys.modules
     assert reg.ref("row-count") == "kimed.pipelines.rowcount:RowCount"  # built-in, no scan
     assert reg._entry_points_read is False
-    assert reg.names() == ["demo-plugin", "row-count"]
+    assert reg.names() == ["cohort-count", "demo-plugin", "row-count"]
     assert reg.get("demo-plugin").version == "0.1"
     assert reg.ref("row-count") == "kimed.pipelines.rowcount:RowCount"  # a plugin can't shadow
 

@@ -32,6 +32,7 @@ ENTRY_POINT_GROUP = "kimed.pipelines"
 #: Our own pipelines, by name: import references, loaded only when used.
 BUILTINS: dict[str, str] = {
     "row-count": "kimed.pipelines.rowcount:RowCount",
+    "cohort-count": "kimed.pipelines.cohort_count:CohortCount",
 }
 
 
