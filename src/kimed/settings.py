@@ -94,6 +94,18 @@ class Settings(BaseSettings):
         default=None,
         description="YAML file overriding the airlock's disclosure-check thresholds (risk appetite).",
     )
+    spe_feasibility_min: int = Field(
+        default=7, ge=0,
+        description="Feasibility counts at or below this are not shown (suppressed).",
+    )
+    spe_feasibility_round: int = Field(
+        default=5, ge=1,
+        description="Feasibility counts above the minimum are rounded to a multiple of this.",
+    )
+    spe_feasibility_rate: int = Field(
+        default=20, ge=0,
+        description="Feasibility queries one account may make per hour.",
+    )
 
     @property
     def effective_database_url(self) -> str:

@@ -92,7 +92,7 @@ class CohortCount(Pipeline):
 
     def run(self, inputs: Path, output: Path, params: dict[str, Any],
             progress: ProgressFn) -> None:
-        params = self.check_params(params)
+        params = self.check_params({k: v for k, v in params.items() if v is not None})
         sex = params["sex"]
         if sex not in ("any", *SEX_CONCEPTS):
             raise PipelineError(f"cohort-count: sex must be any, female or male, not {sex!r}")
