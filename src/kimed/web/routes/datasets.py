@@ -19,6 +19,7 @@ from kimed.catalog.models import DatasetRow
 from kimed.catalog.quality import checker_for, score_row
 from kimed.catalog.rdfio import MEDIA_TYPES, serialize
 from kimed.catalog.store import find_dataset, graph_of, record_of
+from kimed.spe.feasibility_provider import held
 from kimed.web.agents import slug_map
 from kimed.web.algorithms_present import algorithm_path, match_view
 from kimed.web.deps import LangDep, RenderDep, SessionDep
@@ -58,6 +59,11 @@ def rdf_response(row: DatasetRow, fmt: str) -> Response:
         "Link": f'<{dataset_path(row.identifier)}>; rel="alternate"; type="text/html"'})
 
 
+# The vault holds data of this record (kimed.spe.vault.held_datasets). Kept here rather than in
+# the locale files, which other pages are changing at the moment; to move there later.
+IN_SPE = {"en": "Can be analysed in the KIMed SPE", "de": "Kann in der KIMed-SPE analysiert werden"}
+
+
 @router.get("/datasets/{identifier:path}", name="dataset")
 def dataset_page(identifier: str, request: Request, session: SessionDep, lang: LangDep,
                  render: RenderDep) -> Response:
@@ -92,6 +98,8 @@ def dataset_page(identifier: str, request: Request, session: SessionDep, lang: L
         "algorithms": [match_view(m, algorithm_path(m.identifier), lang)
                        for m in algorithms_for_dataset(session, row)],
         "variables": variables_view(graph, row.iri, lang), "variables_path": path + "/variables",
+        "in_spe": IN_SPE.get(lang, IN_SPE["en"])
+        if rec.identifier in held(request.app.state.settings.data_dir) else None,
     }, headers={"Vary": "Accept, Accept-Language, Cookie",
                 "Link": ", ".join(f'<{d["url"]}>; rel="alternate"; type="{d["media"]}"'
                                   for d in downloads)})

@@ -27,7 +27,8 @@ from kimed.catalog.suitability import (
     to_markdown,
 )
 from kimed.catalog.suitability.purposes import PURPOSES
-from kimed.web.deps import LangDep, RenderDep, SessionDep
+from kimed.spe.feasibility_provider import provider_for
+from kimed.web.deps import LangDep, OptionalUser, RenderDep, SessionDep
 from kimed.web.suitability_view import form_values, present_assessment, vocab_options
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -58,7 +59,7 @@ def _context(request: Request, lang: str, profile: ResearchProfile | None, error
 
 @router.get("/suitability", response_class=HTMLResponse, name="suitability")
 def suitability_page(request: Request, session: SessionDep, lang: LangDep,
-                     render: RenderDep) -> Response:
+                     render: RenderDep, user: OptionalUser) -> Response:
     try:
         profile = profile_from_params(_params(request))
     except ProfileError as exc:
@@ -67,7 +68,8 @@ def suitability_page(request: Request, session: SessionDep, lang: LangDep,
     if (target := _canonical(request, profile)) is not None:
         return RedirectResponse(target, status_code=303)
     assessment = None if profile.is_empty() else present_assessment(
-        assess(session, profile), lang)
+        assess(session, profile, provider=provider_for(session, user, request.app.state.settings)),
+        lang)  # feasibility counts from the SPE only for accounts that may ask for them
     return render("suitability.html", {**_context(request, lang, profile, []),
                                        "assessment": assessment})
 
