@@ -203,12 +203,14 @@ def build_command(*, pipeline_ref: str, inputs: Path, output: Path, limits: Limi
     bwrap = shutil.which(policy.bwrap)
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap not found ({policy.bwrap!r})")
+    # /tmp first: the code may live under the host's /tmp (a checkout there), and a later
+    # tmpfs on /tmp would hide it; the code binds then sit on top of the private /tmp.
     argv = [bwrap, "--unshare-all", "--unshare-net", "--die-with-parent", "--new-session",
-            "--cap-drop", "ALL", "--hostname", "kimed-job", *_system_binds()]
+            "--cap-drop", "ALL", "--hostname", "kimed-job", *_system_binds(),
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for b in binds:
         argv += ["--ro-bind", str(b), str(b)]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-             "--ro-bind", str(inputs), SANDBOX_INPUTS, "--bind", str(output), SANDBOX_OUTPUT,
+    argv += ["--ro-bind", str(inputs), SANDBOX_INPUTS, "--bind", str(output), SANDBOX_OUTPUT,
              "--remount-ro", "/", "--chdir", SANDBOX_OUTPUT, "--clearenv"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
@@ -222,11 +224,10 @@ def bwrap_problem(bwrap: str) -> str | None:
     if path is None:
         return f"bubblewrap not found ({bwrap!r}); install it (apt-get install bubblewrap)"
     probe = [path, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-             *_system_binds()]
+             *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for b in [b for b in _minimal(python_paths()) if not _under(b, Path("/usr"))]:
         probe += ["--ro-bind", str(b), str(b)]
-    probe += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--remount-ro", "/",
-              "--clearenv", "--", sys.executable, "-I", "-c", "pass"]
+    probe += ["--remount-ro", "/", "--clearenv", "--", sys.executable, "-I", "-c", "pass"]
     try:
         done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
