@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         quality,
         search,
         spe,
+        spe_governance,
         spe_work,
         suitability,
         suitability_profiles,
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suitability.router)
     app.include_router(dcat.router)
     app.include_router(spe.router)
+    app.include_router(spe_governance.router)  # projects, permits, roles, audit
     app.include_router(spe_work.router)  # jobs, upload, airlock
     # before api: /api/datasets/{id}/algorithms would otherwise match /api/datasets/{id:path}
     app.include_router(api_algorithms.router, prefix="/api")
