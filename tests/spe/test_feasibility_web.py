@@ -26,7 +26,7 @@ DATA = Path(__file__).parents[1] / "data"
 RECORD = DATA / "suitability" / "spe-stroke-registry.ttl"
 HELD, ELSEWHERE = "test-spe-stroke", "test-spe-elsewhere"
 LINE = "Can be analysed in the KIMed SPE"
-UNAVAILABLE = "Counts are not available yet"
+UNAVAILABLE = "No count for this dataset"
 
 
 @pytest.fixture

@@ -61,9 +61,6 @@ def rdf_response(row: DatasetRow, fmt: str) -> Response:
 
 # The vault holds data of this record (kimed.spe.vault.held_datasets). Kept here rather than in
 # the locale files, which other pages are changing at the moment; to move there later.
-IN_SPE = {"en": "Can be analysed in the KIMed SPE", "de": "Kann in der KIMed-SPE analysiert werden"}
-
-
 @router.get("/datasets/{identifier:path}", name="dataset")
 def dataset_page(identifier: str, request: Request, session: SessionDep, lang: LangDep,
                  render: RenderDep) -> Response:
@@ -98,8 +95,7 @@ def dataset_page(identifier: str, request: Request, session: SessionDep, lang: L
         "algorithms": [match_view(m, algorithm_path(m.identifier), lang)
                        for m in algorithms_for_dataset(session, row)],
         "variables": variables_view(graph, row.iri, lang), "variables_path": path + "/variables",
-        "in_spe": IN_SPE.get(lang, IN_SPE["en"])
-        if rec.identifier in held(request.app.state.settings.data_dir) else None,
+        "in_spe": rec.identifier in held(request.app.state.settings.data_dir),
     }, headers={"Vary": "Accept, Accept-Language, Cookie",
                 "Link": ", ".join(f'<{d["url"]}>; rel="alternate"; type="{d["media"]}"'
                                   for d in downloads)})
