@@ -90,7 +90,7 @@ def test_markdown_and_json_exports(subjects):
     assert "| 1 | Leipzig stroke registry (test) (`test-spe-stroke`) |" in text
     assert "`http://healthdataportal.eu/ns/health#minTypicalAge`: 19" in text
     assert "/suitability?name=Stroke+in+women+%28test%29&cond=I63,MRMR" in text
-    assert "not available (counts are not available yet" in text
+    assert "not available (counts are not available here" in text
     data = json.loads(to_json(assessment))
     assert data["format"] == "kimed-suitability"
     assert [d["rank"] for d in data["datasets"]] == [1, 2]
@@ -108,7 +108,7 @@ def test_feasibility_default_provider_never_counts(subjects):
     assert held_in_spe(spe.record) and not held_in_spe(other.record)
     assert isinstance(SpeNotBuilt(), FeasibilityProvider)
     result = SpeNotBuilt().count_matching("test-spe-stroke", parse_profile({}))
-    assert not result.available and result.count is None and "not built" in result.reason
+    assert not result.available and result.count is None and "no SPE feasibility service" in result.reason
     assessment = assess_subjects(parse_profile({"conditions": ["I63"]}), [spe, other])
     by_id = {d.identifier: d for d in assessment.datasets}
     assert by_id["test-spe-stroke"].feasibility.reason == result.reason

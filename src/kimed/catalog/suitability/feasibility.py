@@ -22,8 +22,8 @@ from kimed.catalog.suitability.profile import ResearchProfile
 
 KIMED_AGENT = "https://w3id.org/kimed/agent/kimed"
 SPE_ACCESS_PREFIX = "https://w3id.org/kimed/spe/"
-NOT_BUILT = ("counts are not available yet: the KIMed SPE runtime, which will count matching "
-             "individuals under disclosure control, is not built")
+NOT_BUILT = ("counts are not available here: no SPE feasibility service is connected (the KIMed "
+             "SPE runtime gives them, kimed.spe.feasibility_provider)")
 
 
 class FeasibilityResult(BaseModel):
@@ -60,7 +60,8 @@ class FeasibilityProvider(Protocol):
 
 
 class SpeNotBuilt:
-    """The default provider: no SPE runtime yet, so no counts, for any dataset."""
+    """The default provider, used where no SPE feasibility service is passed in (the catalogue does
+    not import the SPE): no counts, for any dataset."""
 
     def count_matching(self, dataset_id: str, profile: ResearchProfile) -> FeasibilityResult:
         return FeasibilityResult(dataset=dataset_id, available=False, reason=NOT_BUILT)
