@@ -170,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kimed.web.routes.api import algorithms as api_algorithms
     from kimed.web.routes.api import editing as api_editing
     from kimed.web.routes.api import spe as api_spe
+    from kimed.web.routes.api import spe_runtime as api_spe_runtime
     from kimed.web.routes.api import suitability as api_suitability
     from kimed.web.routes.api import suitability_profiles as api_suitability_profiles
     from kimed.web.routes.api import variables as api_variables
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_variables.router, prefix="/api")  # also before api
     app.include_router(api_suitability.router, prefix="/api")
     app.include_router(api_spe.router, prefix="/api")
+    app.include_router(api_spe_runtime.router, prefix="/api")  # projects .. audit
     app.include_router(api_suitability_profiles.router, prefix="/api")
     app.include_router(api.router)
     app.include_router(api_editing.router, prefix="/api")
