@@ -22,12 +22,14 @@ from kimed.accounts import service
 from kimed.accounts.models import utcnow
 from kimed.catalog.algorithms.importer import import_algorithms
 from kimed.db import Database
+from kimed.pipelines.base import registry
 from kimed.spe import audit
 from kimed.spe.airlock.package import verify_release
 from kimed.spe.sandbox import bwrap_problem
 from kimed.spe.vault import Vault
 from kimed.web.app import create_app
 from tests.conftest import need
+from tests.spe.job_output_pipelines import TableWriter
 from tests.web.test_spe_work import PEOPLE, SLUG, setup_spe
 
 ALGORITHMS = Path(__file__).parents[1] / "data" / "spe_api" / "algorithms.ttl"
@@ -48,6 +50,7 @@ def api(portal_url: str, tmp_path_factory) -> Iterator[SimpleNamespace]:
         import_algorithms(session, [ALGORITHMS])
     database.dispose()
     app = create_app(settings)
+    name = registry.register(TableWriter)
     with TestClient(app) as client:
         def call(method: str, path: str, user: str | None = None, **kwargs):
             headers = {"Authorization": f"Bearer {tokens[user]}"} if user else {}
@@ -58,6 +61,7 @@ def api(portal_url: str, tmp_path_factory) -> Iterator[SimpleNamespace]:
         executor = getattr(app.state, "spe_executor", None)
         if executor is not None:
             executor.shutdown()
+        registry.unregister(name)
 
 
 def wait_job(api, user: str, job_id: str) -> dict:
@@ -274,6 +278,26 @@ def test_a_job_names_either_a_pipeline_or_an_algorithm(api):
         answer = api.call("POST", "/api/spe/jobs", "alice",
                           json={"project": SLUG, "datasets": ["ds-notes"], **extra})
         assert answer.status_code == 422 and refusal(answer)["field"] == "pipeline"
+
+
+def test_output_checks_name_cells_by_label_never_by_value(api):
+    rows = [["group", "yes", "no"], ["a", "3", "25"], ["b", "30", "40"]]
+    answer = api.call("POST", "/api/spe/jobs", "alice", json={
+        "project": SLUG, "pipeline": "test-table", "datasets": ["ds-notes"],
+        "params": {"rows": rows}})
+    assert answer.status_code == 201, answer.text
+    assert wait_job(api, "alice", answer.json()["id"])["status"] == "succeeded"
+    answer = api.call("POST", "/api/spe/outputs", "alice", json={
+        "job": answer.json()["id"], "files": ["table.csv"], "kinds": {"table.csv": "frequency"}})
+    assert answer.status_code == 201, answer.text
+    body = api.call("GET", f"/api/spe/outputs/{answer.json()['id']}", "bob").json()
+    threshold = next(c for c in body["checks"]["table.csv"] if c["check"] == "threshold")
+    assert threshold["verdict"] == "fail" and threshold["source"]
+    assert [c["where"] for c in threshold["cells"]] == ["a / yes"]
+    assert all(set(c) == {"where", "reason"} for c in threshold["cells"])
+    refused = api.call("POST", f"/api/spe/outputs/{body['id']}/reviews", "bob",
+                       json={"outcome": "approve"})
+    assert refused.status_code == 422 and "justification" in refusal(refused)["msg"]
 
 
 def test_openapi_lists_the_runtime_routes(api):
