@@ -170,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kimed.web.routes.api import algorithms as api_algorithms
     from kimed.web.routes.api import editing as api_editing
     from kimed.web.routes.api import spe as api_spe
+    from kimed.web.routes.api import spe_jobs as api_spe_jobs
     from kimed.web.routes.api import spe_runtime as api_spe_runtime
     from kimed.web.routes.api import suitability as api_suitability
     from kimed.web.routes.api import suitability_profiles as api_suitability_profiles
@@ -196,7 +197,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_variables.router, prefix="/api")  # also before api
     app.include_router(api_suitability.router, prefix="/api")
     app.include_router(api_spe.router, prefix="/api")
-    app.include_router(api_spe_runtime.router, prefix="/api")  # projects .. audit
+    app.include_router(api_spe_runtime.router, prefix="/api")  # projects, permits, audit
+    app.include_router(api_spe_jobs.router, prefix="/api")  # jobs, output requests
     app.include_router(api_suitability_profiles.router, prefix="/api")
     app.include_router(api.router)
     app.include_router(api_editing.router, prefix="/api")
