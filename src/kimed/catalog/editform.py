@@ -54,6 +54,20 @@ class FieldError:
         return f"{self.field}: {self.message}"
 
 
+def form_bool(value: Any) -> bool | None:
+    """A yes/no form value: true/yes/1/on, false/no/0/off, or None for empty or "unknown"."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "unknown"):
+        return None
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise ValueError(f"{value!r} must be true or false")
+
+
 class DatasetForm(BaseModel):
     """The values of the editing form. IRIs are absolute; empty means "not stated"."""
 
@@ -184,16 +198,7 @@ class DatasetForm(BaseModel):
     @field_validator("has_structured_data", mode="before")
     @classmethod
     def _bool(cls, value: Any) -> bool | None:
-        if value is None or isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("", "unknown"):
-            return None
-        if text in ("true", "yes", "1", "on"):
-            return True
-        if text in ("false", "no", "0", "off"):
-            return False
-        raise ValueError(f"{value!r} must be true or false")
+        return form_bool(value)
 
     @model_validator(mode="after")
     def _ranges(self) -> DatasetForm:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from kimed.catalog.editform import FieldError, parse_values
+from kimed.catalog.editform import FieldError, form_bool, parse_values
 
 # Input -> the vocabularies its values come from (first match wins for a code).
 VOCABS: dict[str, tuple[str, ...]] = {
@@ -163,16 +163,7 @@ class AlgorithmForm(BaseModel):
     @field_validator("ce_marked", "runnable_in_spe", mode="before")
     @classmethod
     def _bool(cls, value: Any) -> bool | None:
-        if value is None or isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("", "unknown"):
-            return None
-        if text in ("true", "yes", "1", "on"):
-            return True
-        if text in ("false", "no", "0", "off"):
-            return False
-        raise ValueError(f"{value!r} must be true or false")
+        return form_bool(value)
 
     @model_validator(mode="after")
     def _spe(self) -> AlgorithmForm:
