@@ -1,11 +1,13 @@
-"""The SPE's whole path in a browser: permit (set up with the library) → a data holder uploads a
-dataset → the data user runs the row-count job and waits for it → requests release of its
-summary → checker A approves → the requester cannot review their own output → checker B
-approves → the requester downloads the release package, whose checksums verify.
+"""The SPE's whole path in a browser, every step through the web pages: the principal
+investigator creates a project and applies for a data permit naming the data user and the
+dataset → an access-committee member approves it → a data holder uploads the dataset → the data
+user runs the row-count job and waits for it → requests release of its summary → checker A
+approves → the requester cannot review their own output → checker B approves → the requester
+downloads the release package, whose checksums verify.
 
-Jobs run in the live server's process, sandboxed by bubblewrap (skipped without it, required
-under KIMED_REQUIRE_ALL=1); the vault's master key is a 0600 file set on the live settings for
-this module only.
+Only the accounts and their SPE roles are set up with the library. Jobs run in the live server's
+process, sandboxed by bubblewrap (skipped without it, required under KIMED_REQUIRE_ALL=1); the
+vault's master key is a 0600 file set on the live settings for this module only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -32,35 +34,26 @@ PEOPLE = {"sp-pia": ["principal_investigator"], "sp-alice": ["data_user", "outpu
 
 
 @pytest.fixture(scope="module")
-def spe_permit(live_settings, tmp_path_factory):
-    """Accounts and an active permit for project browser-path (sp-alice; ds-notes)."""
+def spe_people(live_settings, tmp_path_factory):
+    """The accounts of PEOPLE with their SPE roles, and a vault master key; nothing else."""
     from kimed.accounts import service
-    from kimed.accounts.models import utcnow
     from kimed.db import Database
-    from kimed.spe import permits, projects, roles
-    from tests.spe.governance import permit_kwargs
+    from kimed.spe import roles
 
     need(bwrap_problem("bwrap") is None, "bubblewrap (bwrap)")
     key = write_key(tmp_path_factory.mktemp("spe-key") / "master.key")
     before = live_settings.spe_master_key_file
     live_settings.spe_master_key_file = key
     database = Database(live_settings.effective_database_url)
-    now = utcnow()
     try:
         with database.session() as session:
             for name, granted in PEOPLE.items():
                 service.create_user(session, name, f"{name}@example.org", PASSWORD, role="reader")
                 for role in granted:
                     roles.grant(session, "cli", name, role)
-            projects.create_project(session, "sp-olga", SLUG, "Counting notes")
-            permit = permits.apply(session, "sp-pia", SLUG, **permit_kwargs(
-                persons=["sp-alice"], datasets=["ds-notes"],
-                access_start=now - timedelta(days=1), access_end=now + timedelta(days=30),
-                retention_end=now + timedelta(days=60)))
-            permits.decide(session, "sp-carol", permit, approve=True, at=now - timedelta(days=2))
     finally:
         database.dispose()
-    yield SLUG
+    yield sorted(PEOPLE)
     live_settings.spe_master_key_file = before
 
 
@@ -74,8 +67,62 @@ def log_in(new_context, user: str):
     return page
 
 
-def test_permit_upload_job_request_two_reviews_download(new_context, screenshot, spe_permit,
+def apply_for_permit(new_context, screenshot) -> str:
+    """The PI creates project SLUG and applies for a permit (sp-alice; ds-notes); sp-carol of
+    the access committee approves it. Returns the permit page's path."""
+    today = datetime.now(UTC).date()
+    pia = log_in(new_context, "sp-pia")
+    pia.goto("/spe/projects")
+    pia.get_by_label("Short name").fill(SLUG)
+    pia.get_by_label("Title", exact=True).fill("Counting notes")
+    pia.get_by_label("Description").fill("How many clinical notes the holder keeps")
+    pia.get_by_role("button", name="Create project").click()
+    pia.wait_for_url(f"**/spe/projects/{SLUG}")
+    expect(pia.get_by_role("heading", level=1)).to_contain_text(SLUG)
+
+    pia.goto(f"/spe/permits/new?project={SLUG}")
+    expect(pia.get_by_label("Project", exact=True)).to_have_value(SLUG)
+    pia.get_by_label("Data permit holder").fill("Charité – Universitätsmedizin Berlin")
+    pia.get_by_label("Purpose (EHDS Art. 53(1))").select_option("scientific_research")
+    pia.get_by_label("Description of the purpose").fill(
+        "Counting the clinical notes available for a de-identification study")
+    pia.get_by_label("Datasets", exact=True).fill("ds-notes")
+    pia.get_by_label("Data form").select_option("pseudonymised")
+    pia.get_by_label("Named persons").fill("sp-alice")
+    pia.get_by_label("Access from").fill(today.isoformat())
+    pia.get_by_label("Access until").fill((today + timedelta(days=30)).isoformat())
+    pia.get_by_label("Retention until").fill((today + timedelta(days=60)).isoformat())
+    pia.get_by_label("Tools").fill("python 3.12")
+    pia.get_by_label("Conditions").fill("No linkage with other sources.")
+    screenshot(pia, "0a-apply")
+    pia.get_by_role("button", name="Submit application").click()
+    pia.wait_for_url(re.compile(r"/spe/permits/\d+$"))
+    permit_path = "/spe/permits/" + pia.url.rsplit("/", 1)[1]
+    expect(pia.locator("#permit-status")).to_have_text("application")
+    contents = pia.locator("#permit-contents")
+    for text in ("ds-notes", "sp-alice", "sp-pia", "pseudonymised", "Charité"):
+        expect(contents).to_contain_text(text)
+    expect(pia.locator("#decide-form")).to_have_count(0)  # a PI does not decide
+    screenshot(pia, "0b-application")
+
+    # a member of the access committee approves the application
+    carol = log_in(new_context, "sp-carol")
+    carol.goto(permit_path)
+    expect(carol.locator("#permit-status")).to_have_text("application")
+    carol.get_by_label("Reasoned note").fill("Purpose and data are proportionate.")
+    carol.get_by_role("button", name="Approve").click()
+    carol.wait_for_url(f"**{permit_path}")
+    expect(carol.locator("#permit-status")).to_have_text("active")
+    expect(carol.locator("#permit-contents")).to_contain_text("sp-carol")
+    expect(carol.locator("#permit-history")).to_contain_text("approve")
+    screenshot(carol, "0c-approved")
+    return permit_path
+
+
+def test_permit_upload_job_request_two_reviews_download(new_context, screenshot, spe_people,
                                                         tmp_path):
+    apply_for_permit(new_context, screenshot)
+
     # the data holder uploads the dataset the permit names
     holly = log_in(new_context, "sp-holly")
     holly.goto(f"/spe/projects/{SLUG}/upload")
