@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from kimed.cli.common import console
+from kimed.cli.spe_runtime import spe_transaction
 from kimed.spe.executors.halts import default_halts
 
 ProjectArg = Annotated[str, typer.Argument(help="the project")]
@@ -44,21 +45,6 @@ outputs_app = typer.Typer(help="Output requests: automated checks, two reviews, 
 AsOpt = Annotated[str, typer.Option("--as", help="the acting account (its roles and permits "
                                     "are checked)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
-
-
-def _session_run(work):
-    """Run ``work(session)`` in one transaction; a broken SPE rule exits with code 1."""
-    from kimed.cli.common import fail, open_database
-    from kimed.spe.errors import SpeError
-
-    db = open_database()
-    try:
-        with db.session() as session:
-            return work(session)
-    except SpeError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        db.dispose()
 
 
 def _params(pairs: list[str]) -> dict:
@@ -108,7 +94,7 @@ def jobs_submit(
                       f"{'sandboxed' if job.sandboxed else 'UNSANDBOXED'})", highlight=False)
         return jobs.describe(jobs.wait(session, job.id))
 
-    info = _session_run(work)
+    info = spe_transaction(work)
     if as_json:
         _print_json(info)
     else:
@@ -126,7 +112,7 @@ def jobs_list(project: Annotated[str | None, typer.Option(help="only this projec
 
     from kimed.spe import jobs
 
-    rows = _session_run(lambda s: [jobs.describe(j) for j in jobs.list_jobs(s, project)])
+    rows = spe_transaction(lambda s: [jobs.describe(j) for j in jobs.list_jobs(s, project)])
     if as_json:
         _print_json(rows)
         return
@@ -144,7 +130,7 @@ def jobs_show(job: Annotated[str, typer.Argument(help="the job id")]) -> None:
     """A job's record as JSON: pipeline and code version, datasets, input digest, status."""
     from kimed.spe import jobs
 
-    _print_json(_session_run(lambda s: jobs.describe(jobs.status(s, job))))
+    _print_json(spe_transaction(lambda s: jobs.describe(jobs.status(s, job))))
 
 
 @jobs_app.command("cancel")
@@ -152,7 +138,7 @@ def jobs_cancel(job: Annotated[str, typer.Argument(help="the job id")], actor: A
     """Ask a queued or running job to stop (its submitter or an spe_operator)."""
     from kimed.spe import jobs
 
-    _session_run(lambda s: jobs.cancel(s, actor, job))
+    spe_transaction(lambda s: jobs.cancel(s, actor, job))
     console.print(f"job {job}: cancellation requested", highlight=False)
 
 
@@ -161,7 +147,7 @@ def jobs_logs(job: Annotated[str, typer.Argument(help="the job id")]) -> None:
     """A job's log lines."""
     from kimed.spe import jobs
 
-    for line in _session_run(lambda s: jobs.logs(s, job)):
+    for line in spe_transaction(lambda s: jobs.logs(s, job)):
         typer.echo(line)
 
 
@@ -180,7 +166,7 @@ def outputs_request(
         row = outputs.request_release(session, actor, job, files, purpose)
         return outputs.describe(row)
 
-    info = _session_run(work)
+    info = spe_transaction(work)
     console.print(f"output request {info['id']}: {info['status']}", highlight=False)
     for check in info["checks"]:
         console.print(f"  {check['verdict']:6} {check['file']}: {check['check']}: "
@@ -196,7 +182,7 @@ def outputs_list(status: Annotated[str | None, typer.Option(help="only requests 
 
     from kimed.spe import outputs
 
-    rows = _session_run(lambda s: [outputs.describe(r) for r in outputs.list_requests(s, status)])
+    rows = spe_transaction(lambda s: [outputs.describe(r) for r in outputs.list_requests(s, status)])
     if as_json:
         _print_json(rows)
         return
@@ -215,7 +201,7 @@ def outputs_show(request: Annotated[str, typer.Argument(help="the request id")])
     """An output request as JSON: files, check results, decisions."""
     from kimed.spe import outputs
 
-    _print_json(_session_run(lambda s: outputs.describe(outputs.get_request(s, request))))
+    _print_json(spe_transaction(lambda s: outputs.describe(outputs.get_request(s, request))))
 
 
 @outputs_app.command("review")
@@ -229,7 +215,7 @@ def outputs_review(
     """One output checker's decision; two independent approvals release, one rejection rejects."""
     from kimed.spe import outputs
 
-    row = _session_run(lambda s: outputs.describe(
+    row = spe_transaction(lambda s: outputs.describe(
         outputs.review(s, actor, request, approve, justification)))
     console.print(f"output request {request}: {row['status']}", highlight=False)
 
@@ -244,7 +230,7 @@ def outputs_release(
     """Write the release package of an approved request (files, release.json, SHA256SUMS)."""
     from kimed.spe import outputs
 
-    path = _session_run(lambda s: outputs.release(s, request, dest, actor=actor, as_zip=as_zip))
+    path = spe_transaction(lambda s: outputs.release(s, request, dest, actor=actor, as_zip=as_zip))
     console.print(f"released {request} to {path}", highlight=False)
 
 
@@ -253,7 +239,7 @@ def purge(actor: Annotated[str, typer.Option("--as", help="who reports the delet
     """Delete outputs and vault data of permits whose deletion is due, and record it."""
     from kimed.spe.retention import purge_due
 
-    reports = _session_run(lambda s: purge_due(s, actor=actor))
+    reports = spe_transaction(lambda s: purge_due(s, actor=actor))
     for r in reports:
         console.print(f"permit {r['permit']} ({r['project']}): deleted "
                       f"{', '.join(r['datasets_deleted']) or 'no datasets'}; outputs "

@@ -29,7 +29,7 @@ CliActorOpt = Annotated[str, typer.Option("--as", help="the acting account; defa
                                           "(shell access to the server)")]
 
 
-def _run(work):
+def spe_transaction(work):
     """Run ``work(session)`` in one transaction; a broken SPE rule exits with code 1."""
     from kimed.spe.errors import SpeError
 
@@ -77,7 +77,7 @@ def roles_grant(username: Annotated[str, typer.Argument(help="the account")],
     """Give an account an SPE role (needs an spe_operator or portal admin with --as)."""
     from kimed.spe import roles
 
-    _run(lambda s: roles.grant(s, actor, username, role))
+    spe_transaction(lambda s: roles.grant(s, actor, username, role))
     console.print(f"{username} now holds {role}", highlight=False)
 
 
@@ -88,7 +88,7 @@ def roles_revoke(username: Annotated[str, typer.Argument(help="the account")],
     """Take an SPE role away from an account."""
     from kimed.spe import roles
 
-    _run(lambda s: roles.revoke(s, actor, username, role))
+    spe_transaction(lambda s: roles.revoke(s, actor, username, role))
     console.print(f"{username} no longer holds {role}", highlight=False)
 
 
@@ -98,7 +98,7 @@ def roles_list(role: Annotated[str | None, typer.Option("--role", help="only thi
     """List the SPE role grants."""
     from kimed.spe import roles
 
-    rows = _run(lambda s: [{"username": r.user.username, "role": r.role,
+    rows = spe_transaction(lambda s: [{"username": r.user.username, "role": r.role,
                             "granted_by": r.granted_by, "granted_at": r.granted_at.isoformat()}
                            for r in roles.list_roles(s, role)])
     if as_json:
@@ -122,7 +122,7 @@ def projects_create(slug: Annotated[str, typer.Argument(help="short name: a-z, 0
     """Create a project (an spe_operator or principal_investigator with --as)."""
     from kimed.spe import projects
 
-    _run(lambda s: projects.create_project(s, actor, slug, title, description))
+    spe_transaction(lambda s: projects.create_project(s, actor, slug, title, description))
     console.print(f"created project {slug}", highlight=False)
 
 
@@ -138,7 +138,7 @@ def projects_list(as_json: JsonOpt = False) -> None:
     """List the projects with their permits."""
     from kimed.spe import projects
 
-    rows = _run(lambda s: [_project_dict(p) for p in projects.list_projects(s)])
+    rows = spe_transaction(lambda s: [_project_dict(p) for p in projects.list_projects(s)])
     if as_json:
         _print_json(rows)
         return
@@ -157,7 +157,7 @@ def projects_show(slug: Annotated[str, typer.Argument(help="the project")],
     """Show a project and its permits."""
     from kimed.spe import projects
 
-    p = _run(lambda s: _project_dict(projects.get_project(s, slug)))
+    p = spe_transaction(lambda s: _project_dict(projects.get_project(s, slug)))
     if as_json:
         _print_json(p)
         return
@@ -199,7 +199,7 @@ def permits_apply(
 
     times = [_moment("--start", start), _moment("--end", end),
              _moment("--retention-end", retention_end)]
-    permit_id = _run(lambda s: permits.apply(
+    permit_id = spe_transaction(lambda s: permits.apply(
         s, actor, project, holder=holder, purpose_category=purpose,
         purpose_description=description, data_form=form, access_start=times[0],
         access_end=times[1], retention_end=times[2], datasets=[_scope(d) for d in dataset],
@@ -237,7 +237,7 @@ def permits_decide(
         amendments.decide_amendment(session, actor, found, approve, note)
         return f"{found.status} (amendment {amendment}); permit is {found.permit.status}"
 
-    console.print(f"permit {permit_id}: {_run(work)}", highlight=False)
+    console.print(f"permit {permit_id}: {spe_transaction(work)}", highlight=False)
 
 
 @permits_app.command("amend")
@@ -257,7 +257,7 @@ def permits_amend(
     from kimed.spe import amendments
 
     new_end, new_retention = _moment("--end", end), _moment("--retention-end", retention_end)
-    amendment_id = _run(lambda s: amendments.request_amendment(
+    amendment_id = spe_transaction(lambda s: amendments.request_amendment(
         s, actor, permit_id, reason=reason, add_persons=add_person or (),
         remove_persons=remove_person or (), add_datasets=[_scope(d) for d in add_dataset or ()],
         remove_datasets=remove_dataset or (), access_end=new_end,
@@ -273,7 +273,7 @@ def permits_revoke(permit_id: Annotated[int, typer.Argument(help="the permit")],
     """Revoke a permit at once (an access_committee member with --as)."""
     from kimed.spe import permits
 
-    due = _run(lambda s: permits.revoke(s, actor, permit_id, reason).deletion_due_at)
+    due = spe_transaction(lambda s: permits.revoke(s, actor, permit_id, reason).deletion_due_at)
     console.print(f"permit {permit_id} revoked; access ended, data deletion due "
                   f"{due.isoformat()}", highlight=False)
 
@@ -288,7 +288,7 @@ def permits_show(permit_id: Annotated[int, typer.Argument(help="the permit")],
         permits.expire_due(session)
         return permits.describe(permits.get_permit(session, permit_id))
 
-    p = _run(work)
+    p = spe_transaction(work)
     if as_json:
         _print_json(p)
         return
@@ -319,7 +319,7 @@ def permits_list(project: Annotated[str | None, typer.Option("--project")] = Non
         permits.expire_due(session)
         return [permits.describe(p) for p in permits.list_permits(session, project, status)]
 
-    rows = _run(work)
+    rows = spe_transaction(work)
     if as_json:
         _print_json(rows)
         return
@@ -340,7 +340,7 @@ def permits_check(username: Annotated[str, typer.Argument(help="the person")],
     """Run the access check: may this person process this dataset now? Exit 1 when not."""
     from kimed.spe import permits
 
-    access = _run(lambda s: permits.is_permitted(s, username, project, dataset))
+    access = spe_transaction(lambda s: permits.is_permitted(s, username, project, dataset))
     console.print(f"{'permitted' if access else 'refused'}: {access.reason}", highlight=False)
     if not access:
         raise typer.Exit(1)
@@ -359,9 +359,9 @@ def audit_verify(
     from kimed.spe import audit
 
     if export is not None:
-        result = _run(lambda _s: audit.verify_export(export))
+        result = spe_transaction(lambda _s: audit.verify_export(export))
     else:
-        result = _run(lambda s: audit.verify(s, reference=reference))
+        result = spe_transaction(lambda s: audit.verify(s, reference=reference))
     if not result.ok:
         raise fail(result.describe())
     console.print(result.describe(), highlight=False)
@@ -373,7 +373,7 @@ def audit_export(folder: Annotated[Path, typer.Argument(help="folder for audit.j
     """Export the whole log for auditors (JSON lines plus a manifest with the head hash)."""
     from kimed.spe import audit
 
-    manifest = _run(lambda s: audit.export(s, folder))
+    manifest = spe_transaction(lambda s: audit.export(s, folder))
     console.print(f"exported {manifest['entries']} entries to {folder}; head seq "
                   f"{manifest['head_seq']} hash {manifest['head_hash']}", highlight=False)
     if not manifest["verified"]:
@@ -387,7 +387,7 @@ def audit_tail(count: Annotated[int, typer.Option("-n", "--count", min=1,
     """Print the newest entries, oldest first."""
     from kimed.spe import audit
 
-    rows = _run(lambda s: [e.to_dict() for e in audit.tail(s, count)])
+    rows = spe_transaction(lambda s: [e.to_dict() for e in audit.tail(s, count)])
     if as_json:
         _print_json(rows)
         return

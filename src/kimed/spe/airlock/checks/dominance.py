@@ -6,16 +6,15 @@ dominance rule); SDC Handbook, magnitude tables.
 
 from __future__ import annotations
 
-from kimed.spe.airlock.base import ACRO, HUNDEPOOL, Check, CheckContext, cell_at, listing
+from kimed.spe.airlock.base import ACRO, HUNDEPOOL, CheckContext, cell_at, listing
+from kimed.spe.airlock.checks.magnitude import MagnitudeCheck
 from kimed.spe.airlock.errors import AirlockInputError
-from kimed.spe.airlock.outputs import OutputFile, OutputKind
-from kimed.spe.airlock.verdict import CheckResult, Rule, Verdict
+from kimed.spe.airlock.verdict import Rule
 
 
-class DominanceCheck(Check):
+class DominanceCheck(MagnitudeCheck):
     id = "nk-dominance"
     title = "N-K dominance"
-    kinds = frozenset({OutputKind.MAGNITUDE})
 
     def rule(self, ctx: CheckContext) -> Rule:
         return Rule(
@@ -25,32 +24,21 @@ class DominanceCheck(Check):
             source=f"{ACRO}: safe_nk_n, safe_nk_k; {HUNDEPOOL}, 4.2.2",
         )
 
-    def run(self, output: OutputFile, ctx: CheckContext) -> CheckResult:
-        table = ctx.table(output)
+    def judge(self, output, ctx, table, pos, stats):
         n, k = ctx.appetite.nk_n, ctx.appetite.nk_k
-        flagged, odd = [], []
-        for pos, stats in sorted(ctx.contributions(output).items()):
-            if stats.count == 0:
-                continue
-            if stats.negative or stats.total <= 0:
-                odd.append(cell_at(table, pos, stats.total, "negative contributions or total <= 0"))
-                continue
-            top = stats.top_sum(n)
-            if top is None:
-                raise AirlockInputError(
-                    output.sidecar().name, f"top1..top{n}", "N-K dominance needs the n largest values",
-                    f"cell {table.label(pos)} lists {len(stats.top)} of {stats.count}",
-                )
-            share = top / stats.total
-            if share > k:
-                flagged.append(cell_at(table, pos, round(share, 4), f"top {n} = {share:.1%} of total > {k:.0%}"))
-        if flagged:
-            return self.result(
-                output, ctx, Verdict.FAIL, f"{len(flagged)} dominated cell(s): {listing(flagged)}", flagged
+        top = stats.top_sum(n)
+        if top is None:
+            raise AirlockInputError(
+                output.sidecar().name, f"top1..top{n}", "N-K dominance needs the n largest values",
+                f"cell {table.label(pos)} lists {len(stats.top)} of {stats.count}",
             )
-        if odd:
-            return self.result(
-                output, ctx, Verdict.REVIEW,
-                f"the rule assumes non-negative contributions; judge {listing(odd)}", odd,
-            )
-        return self.result(output, ctx, Verdict.PASS, f"no cell has its top {n} above {k:.0%} of its total")
+        share = top / stats.total
+        if share > k:
+            return cell_at(table, pos, round(share, 4), f"top {n} = {share:.1%} of total > {k:.0%}")
+        return None
+
+    def failed(self, flagged, ctx) -> str:
+        return f"{len(flagged)} dominated cell(s): {listing(flagged)}"
+
+    def passed(self, ctx) -> str:
+        return f"no cell has its top {ctx.appetite.nk_n} above {ctx.appetite.nk_k:.0%} of its total"
